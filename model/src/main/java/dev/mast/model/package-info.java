@@ -1,0 +1,4 @@
+/**
+ * MAST and AST: configurations, forward passes on the engine's kernels, weight import and the embedded classifier API.
+ */
+package dev.mast.model;
