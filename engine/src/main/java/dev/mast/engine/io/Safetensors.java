@@ -279,9 +279,9 @@ public final class Safetensors implements AutoCloseable {
         return e;
     }
 
-    /** Unmaps the file; every view handed out becomes invalid. */
+    /** Unmaps the file; every view handed out becomes invalid. Closing twice is harmless. */
     @Override
     public void close() {
-        arena.close();
+        if (arena.scope().isAlive()) arena.close();
     }
 }
