@@ -1,5 +1,6 @@
 package dev.mast.model;
 
+import dev.mast.engine.io.Json;
 import dev.mast.engine.io.JsonException;
 import dev.mast.engine.io.JsonFields;
 
@@ -132,10 +133,19 @@ public final class MastConfig implements ModelConfig {
                 patchPadding, mlpRatio, qkvBias, expandAttn, normEps, headNormEps, classes, inputFdim, inputTdim);
     }
 
-    /** This config built for clips of {@code frames} (sizes fresh rel-pos tables; imported tables keep theirs). */
-    public MastConfig withInputTdim(int frames) {
+    /**
+     * This config built for inputs of {@code fdim} mel bins × {@code frames} (sizes fresh rel-pos tables; imported
+     * tables keep theirs).
+     */
+    public MastConfig withInputSize(int fdim, int frames) {
         return new MastConfig(variant, depths, embedDim, numHeads, strideQ, strideKv, patchKernel, patchStride,
-                patchPadding, mlpRatio, qkvBias, expandAttn, normEps, headNormEps, numClasses, inputFdim, frames);
+                patchPadding, mlpRatio, qkvBias, expandAttn, normEps, headNormEps, numClasses, fdim, frames);
+    }
+
+    /** This config with other depths per stage (e.g. a shallow copy of a size for tests). */
+    public MastConfig withDepths(int... stageDepths) {
+        return new MastConfig(variant, stageDepths, embedDim, numHeads, strideQ, strideKv, patchKernel, patchStride,
+                patchPadding, mlpRatio, qkvBias, expandAttn, normEps, headNormEps, numClasses, inputFdim, inputTdim);
     }
 
     // ---- JSON -----------------------------------------------------------------------------------------------
@@ -390,6 +400,17 @@ public final class MastConfig implements ModelConfig {
     /** The fewest frames the stem accepts. */
     public int minFrames() {
         return Math.max(1, patchKernel[1] - 2 * patchPadding[1]);
+    }
+
+    /** Equal when every field is (compares the JSON form). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof MastConfig c && Json.write(toJson()).equals(Json.write(c.toJson()));
+    }
+
+    @Override
+    public int hashCode() {
+        return Json.write(toJson()).hashCode();
     }
 
     @Override

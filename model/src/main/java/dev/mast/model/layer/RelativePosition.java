@@ -4,7 +4,6 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -161,7 +160,10 @@ public final class RelativePosition implements Layer {
             FloatVector b = FloatVector.fromMemorySegment(SPECIES, y, yOff + (long) c * Float.BYTES, ORDER);
             acc = a.fma(b, acc);
         }
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        // Lanes summed in a fixed order: reduceLanes(ADD) may associate differently in the interpreter and in
+        // compiled code, which would make results depend on JIT timing.
+        float s = 0;
+        for (int l = 0; l < SPECIES.length(); l++) s += acc.lane(l);
         for (; c < headDim; c++) {
             s += x.get(ValueLayout.JAVA_FLOAT, xOff + (long) c * Float.BYTES)
                     * y.get(ValueLayout.JAVA_FLOAT, yOff + (long) c * Float.BYTES);
