@@ -29,13 +29,31 @@ public final class Mlp implements Layer {
         return fc1.outFeatures();
     }
 
-    /** residual [rows, out] += fc2(gelu(fc1(x))) for x [rows, in]; the hidden activation comes from {@code ws}. */
-    public void forwardAccumulate(Tensor x, Tensor residual, Workspace ws) {
-        long mark = ws.mark();
-        Tensor h = ws.allocate(x.dim(0), hidden());
-        fc1.forward(x, h, Epilogue.GELU);
-        fc2.forward(h, residual, Epilogue.ACCUMULATE);
-        ws.release(mark);
+    /**
+     * The MLP half of a pre-norm block over rows: {@code x̂ = norm(x)}, then
+     * {@code y = shortcut(x̂) + fc2(gelu(fc1(x̂)))}, or {@code y += fc2(gelu(fc1(x̂)))} without a shortcut. x [rows,
+     * in] and y [rows, out] are contiguous; y may be x (in place, no shortcut). Runs over row chunks, which bounds
+     * the hidden activation (from the workspace) for long clips.
+     */
+    public void forwardResidual(ForwardContext ctx, Norm norm, Linear shortcut, Tensor x, Tensor y) {
+        forwardResidual(ctx, norm, shortcut, x, y, chunkRows());
+    }
+
+    void forwardResidual(ForwardContext ctx, Norm norm, Linear shortcut, Tensor x, Tensor y, int step) {
+        Workspace ws = ctx.ws();
+        int rows = x.dim(0), in = x.dim(1);
+        for (int r0 = 0; r0 < rows; r0 += step) {
+            int r1 = Math.min(rows, r0 + step);
+            long mark = ws.mark();
+            Tensor xhat = ws.allocate(r1 - r0, in);
+            norm.forward(ctx.backend(), x.slice(0, r0, r1), xhat);
+            Tensor yc = y.slice(0, r0, r1);
+            if (shortcut != null) shortcut.forward(xhat, yc, Epilogue.NONE);
+            Tensor h = ws.allocate(r1 - r0, hidden());
+            fc1.forward(xhat, h, Epilogue.GELU);
+            fc2.forward(h, yc, Epilogue.ACCUMULATE);
+            ws.release(mark);
+        }
     }
 
     @Override
@@ -56,8 +74,8 @@ public final class Mlp implements Layer {
         fc2.close();
     }
 
-    /** Rows per chunk when a caller splits a long sequence: bounds the hidden activation to about 16 MiB. */
-    public int chunkRows() {
+    /** Rows per chunk: bounds the hidden activation to about 16 MiB. */
+    int chunkRows() {
         return Math.max(64, (4 << 20) / hidden());
     }
 }

@@ -18,7 +18,6 @@ import java.util.List;
  *   y  = sc2 + mlp.fc2(gelu(mlp.fc1(x̂2)))              (width d_out)
  * </pre>
  * A block that neither pools nor changes width works in place on its input; the others write a new activation.
- * The MLP runs over row chunks, which bounds its hidden activation for long clips.
  */
 public final class MultiScaleBlock implements Layer {
     private final int dimIn, dimAttn, dimOut, strideQ;
@@ -98,18 +97,7 @@ public final class MultiScaleBlock implements Layer {
         ws.release(mark);
 
         int rows = batch * gq.tokens();
-        Tensor xs = attnOut.reshape(rows, dimAttn), ys = out.reshape(rows, dimOut);
-        int step = mlp.chunkRows();
-        for (int r0 = 0; r0 < rows; r0 += step) {
-            int r1 = Math.min(rows, r0 + step);
-            long m = ws.mark();
-            Tensor xhat2 = ws.allocate(r1 - r0, dimAttn);
-            norm2.forward(be, xs.slice(0, r0, r1), xhat2);
-            Tensor y = ys.slice(0, r0, r1);
-            if (shortcutProjMlp != null) shortcutProjMlp.forward(xhat2, y, Epilogue.NONE);
-            mlp.forwardAccumulate(xhat2, y, ws);
-            ws.release(m);
-        }
+        mlp.forwardResidual(ctx, norm2, shortcutProjMlp, attnOut.reshape(rows, dimAttn), out.reshape(rows, dimOut));
         return out;
     }
 

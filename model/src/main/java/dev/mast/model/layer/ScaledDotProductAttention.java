@@ -28,12 +28,17 @@ public final class ScaledDotProductAttention {
      */
     public static void forward(ForwardContext ctx, Tensor q, Tensor k, Tensor v, Tensor out, boolean accumulate,
                                float scale, ScoreBias bias, String probeName) {
+        forward(ctx, q, k, v, out, accumulate, scale, bias, probeName, MAX_SCORE_FLOATS);
+    }
+
+    static void forward(ForwardContext ctx, Tensor q, Tensor k, Tensor v, Tensor out, boolean accumulate,
+                        float scale, ScoreBias bias, String probeName, long maxScoreFloats) {
         Backend be = ctx.backend();
         Workspace ws = ctx.ws();
         int batch = q.dim(0), heads = q.dim(1), nq = q.dim(2), nk = k.dim(2);
         long perItem = (long) heads * nq * nk;
         // A probe sees the probabilities of the whole batch at once.
-        int chunk = ctx.probing() ? batch : (int) Math.max(1, Math.min(batch, MAX_SCORE_FLOATS / perItem));
+        int chunk = ctx.probing() ? batch : (int) Math.max(1, Math.min(batch, maxScoreFloats / perItem));
         for (int b0 = 0; b0 < batch; b0 += chunk) {
             int b1 = Math.min(batch, b0 + chunk);
             long mark = ws.mark();

@@ -53,16 +53,8 @@ public final class VitBlock implements Layer {
         proj.forward(z.reshape(batch, n, dim), x, Epilogue.ACCUMULATE);
         ws.release(mark);
 
-        int rows = batch * n, step = mlp.chunkRows();
-        Tensor xs = x.reshape(rows, dim);
-        for (int r0 = 0; r0 < rows; r0 += step) {
-            int r1 = Math.min(rows, r0 + step);
-            long m = ws.mark();
-            Tensor xhat2 = ws.allocate(r1 - r0, dim);
-            norm2.forward(be, xs.slice(0, r0, r1), xhat2);
-            mlp.forwardAccumulate(xhat2, xs.slice(0, r0, r1), ws);
-            ws.release(m);
-        }
+        Tensor rows = x.reshape(batch * n, dim);
+        mlp.forwardResidual(ctx, norm2, null, rows, rows);
     }
 
     @Override
