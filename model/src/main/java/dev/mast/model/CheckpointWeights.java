@@ -11,6 +11,7 @@ import dev.mast.model.layer.ParameterSpec;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -60,10 +61,8 @@ final class CheckpointWeights implements ParameterSource {
         }
         used.add(key);
         int[] want = spec.shape(), have = e.shape();
-        boolean shapeOk = java.util.Arrays.equals(want, have)
-                || (spec.anyRows() && have.length == want.length && have[0] >= 1
-                && java.util.Arrays.equals(java.util.Arrays.copyOfRange(have, 1, have.length),
-                java.util.Arrays.copyOfRange(want, 1, want.length)));
+        boolean shapeOk = Arrays.equals(want, have) || (spec.anyRows() && have.length == want.length
+                && have[0] >= 1 && Arrays.equals(have, 1, have.length, want, 1, want.length));
         if (!shapeOk || !e.dtype().isFloat()) {
             misshaped.add(key + " " + e.dtype() + Shapes.toString(have) + " (expected F32"
                     + (spec.anyRows() ? "[R" + Shapes.toString(want).substring(Shapes.toString(want).indexOf(','))

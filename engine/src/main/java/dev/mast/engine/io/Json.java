@@ -1,6 +1,7 @@
 package dev.mast.engine.io;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -307,10 +308,10 @@ public final class Json {
             case Number n -> sb.append(finite(n.doubleValue(), Double.toString(n.doubleValue())));
             case Map<?, ?> m -> writeObject(sb, m, indent, level);
             case Collection<?> c -> writeArray(sb, c.iterator(), c.isEmpty(), indent, level);
-            case int[] a -> writeArray(sb, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
-            case long[] a -> writeArray(sb, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
+            case int[] a -> writeArray(sb, Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
+            case long[] a -> writeArray(sb, Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
             case double[] a ->
-                    writeArray(sb, java.util.Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
+                    writeArray(sb, Arrays.stream(a).boxed().iterator(), a.length == 0, indent, level);
             case float[] a -> {
                 List<Object> boxed = new ArrayList<>(a.length);
                 for (float f : a) boxed.add(f);

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -159,7 +160,7 @@ public final class Safetensors implements AutoCloseable {
         try {
             for (int d : shape) bytes = Math.multiplyExact(bytes, d);
         } catch (ArithmeticException e) {
-            throw new FileFormatException(src, "tensor '" + name + "': shape " + java.util.Arrays.toString(shape)
+            throw new FileFormatException(src, "tensor '" + name + "': shape " + Arrays.toString(shape)
                     + " overflows");
         }
         long begin = offsets[0], end = offsets[1];
@@ -168,7 +169,7 @@ public final class Safetensors implements AutoCloseable {
                     + "] run backwards");
         }
         if (end - begin != bytes) {
-            throw new FileFormatException(src, "tensor '" + name + "': " + dtype + java.util.Arrays.toString(shape)
+            throw new FileFormatException(src, "tensor '" + name + "': " + dtype + Arrays.toString(shape)
                     + " needs " + bytes + " bytes but data_offsets [" + begin + ", " + end + "] span " + (end - begin));
         }
         if (end > dataSize) {

@@ -1,4 +1,5 @@
 /**
- * File formats: NumPy {@code .npy} and safetensors, validated against the file size before anything is read.
+ * File formats: NumPy {@code .npy} and safetensors, validated against the file size before anything is read, and
+ * a strict JSON reader/writer for configs and file headers.
  */
 package dev.mast.engine.io;
