@@ -6,6 +6,7 @@ import dev.mast.engine.tensor.TensorArena;
 import dev.mast.engine.tensor.Workspace;
 import dev.mast.model.backend.JavaBackend;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -50,6 +51,29 @@ class AstParityTest {
             Tensor emb = arena.allocate(x.dim(0), model.embeddingDim());
             model.embed(x, emb, ws);
             Fixtures.assertClose("embed T" + frames, Npy.read(DIR.resolve("pooled_T" + frames + ".npy")), emb, TOL);
+        }
+    }
+
+    @Test
+    void ownModelFileRoundTrips(@TempDir Path dir) throws IOException {
+        Path own = dir.resolve("ast.safetensors");
+        try (JavaBackend backend = new JavaBackend(1);
+             TensorArena arena = new TensorArena();
+             Workspace ws = new Workspace()) {
+            try (LoadedModel ref = ModelLoader.load(DIR.resolve("weights.safetensors"), backend, LoadOptions.defaults())) {
+                ModelFile.save(own, ref.model(), new ModelInfo(java.util.List.of("a", "b", "c", "d", "e", "f", "g"),
+                        null));
+            }
+            try (LoadedModel m = ModelLoader.load(own, backend, LoadOptions.defaults())) {
+                assertEquals(AstConfig.class, m.model().config().getClass());
+                assertEquals("g", m.info().label(6));
+                Tensor x = Npy.read(DIR.resolve("input_T128.npy")).toTensor(arena);
+                Tensor logits = arena.allocate(x.dim(0), 7);
+                m.model().forward(x, logits, ws);
+                Fixtures.assertClose("logits", Npy.read(DIR.resolve("logits_T128.npy")), logits, TOL);
+                assertFalse(m.model().parameters().stream().anyMatch(p -> p.name().startsWith("head")),
+                        "the unused ImageNet heads are not part of the model");
+            }
         }
     }
 
