@@ -29,7 +29,7 @@ import java.util.Set;
  * <p>Layout: an 8-byte little-endian header length N, N bytes of UTF-8 JSON mapping tensor names to
  * {@code {"dtype", "shape", "data_offsets": [begin, end]}} (plus an optional {@code "__metadata__"} object of
  * strings), then the data section. {@link #open} validates everything before any tensor byte is touched: N against
- * the file size and a 100 MiB cap, the JSON (depth-limited), every dtype, shape (non-negative, no overflow) and
+ * the file size and a 16 MiB cap, the JSON (depth-limited), every dtype, shape (non-negative, no overflow) and
  * offset pair ({@code end - begin} must equal the shape's byte size, {@code end} must lie inside the data section),
  * and that no two tensors overlap. Gaps between tensors are tolerated. A failure is a one-line
  * {@link FileFormatException}; a hostile header can make the reader allocate at most the header itself.
@@ -41,8 +41,12 @@ import java.util.Set;
  * <p>Thread-safe for reading once opened; {@link #close()} must not race with readers.
  */
 public final class Safetensors implements AutoCloseable {
-    /** Header size cap, the same as the reference implementation's. */
-    public static final long MAX_HEADER_BYTES = 100L << 20;
+    /**
+     * Header size cap. The reference implementation allows 100 MiB, but parsed JSON costs roughly 15 times its size
+     * in heap, and real headers are kilobytes (a few MiB for the largest language models), so 16 MiB bounds what a
+     * hostile header can make the reader allocate.
+     */
+    public static final long MAX_HEADER_BYTES = 16L << 20;
     /** Key of the string-to-string metadata object in the header. */
     public static final String METADATA_KEY = "__metadata__";
 
