@@ -1,5 +1,6 @@
 package dev.mast.train.optim;
 
+import dev.mast.engine.io.FileFormatException;
 import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
@@ -180,7 +181,7 @@ class AdamWTest {
                     if (!k.equals("exp_avg_sq.p3")) partial.put(k, v);
                 });
                 opt.state().metadata().forEach(partial::putMetadata);
-                var e = assertThrows(dev.mast.engine.io.FileFormatException.class, () -> opt.loadState(partial));
+                var e = assertThrows(FileFormatException.class, () -> opt.loadState(partial));
                 assertEquals("partial.safetensors: no tensor 'exp_avg_sq.p3'", e.getMessage());
                 assertEquals(0, opt.steps(0));
             }
