@@ -105,9 +105,10 @@ public final class Json {
             skipSpace();
             map.put(key, value(depth + 1));
             skipSpace();
-            char c = next();
+            char c = peek();
+            if (c != '}' && c != ',') throw error("expected ',' or '}' in object");
+            pos++;
             if (c == '}') return map;
-            if (c != ',') throw error("expected ',' or '}' in object");
         }
     }
 
@@ -123,9 +124,10 @@ public final class Json {
             skipSpace();
             list.add(value(depth + 1));
             skipSpace();
-            char c = next();
+            char c = peek();
+            if (c != ']' && c != ',') throw error("expected ',' or ']' in array");
+            pos++;
             if (c == ']') return list;
-            if (c != ',') throw error("expected ',' or ']' in array");
         }
     }
 
@@ -216,7 +218,8 @@ public final class Json {
     }
 
     private void expect(char c) throws FileFormatException {
-        if (next() != c) throw error("expected '" + c + "'");
+        if (peek() != c) throw error("expected '" + c + "'");
+        pos++;
     }
 
     private FileFormatException error(String problem) {
