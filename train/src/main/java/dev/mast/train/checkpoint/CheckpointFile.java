@@ -24,7 +24,8 @@ import java.util.Map;
 /**
  * Reads and writes a {@link StateDict} as a safetensors file: an 8-byte little-endian header length, a JSON header
  * ({@code __metadata__} string map, then per tensor {@code dtype "F32"}, {@code shape}, {@code data_offsets}), the
- * raw little-endian float32 data. Python reads the result with {@code safetensors.torch.load_file}.
+ * raw little-endian float32 data, tensors stored back to back in header order (the standard safetensors layout, as
+ * {@code safetensors.torch.save_file} writes it).
  *
  * <p>Writing is atomic ({@link AtomicFile}: temporary file, fsync, rename, fsync of the folder), so a training run
  * killed at any moment leaves the previous checkpoint intact. Reading validates the header against the file size
@@ -95,7 +96,7 @@ public final class CheckpointFile {
     private record Entry(String name, int[] shape, long begin, long end) {}
 
     /**
-     * Reads every tensor of {@code file} into new tensors owned by {@code arena}, with the file's metadata.
+     * Reads every tensor of {@code file} into new contiguous tensors owned by {@code arena}, with the file's metadata.
      * The returned state dict names {@code file} in its error messages.
      */
     public static StateDict read(Path file, Arena arena) throws IOException {
@@ -134,12 +135,15 @@ public final class CheckpointFile {
                 }
             }
             checkNoOverlap(src, entries);
-            MemorySegment mapped = dataLen == 0 ? MemorySegment.NULL
-                    : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen, arena);
-            for (Entry e : entries) {
-                Tensor t = Tensor.allocate(arena, e.shape);
-                MemorySegment.copy(mapped, LE_FLOAT, e.begin, t.storage(), ValueLayout.JAVA_FLOAT, 0, t.size());
-                out.put(e.name, t);
+            // The mapping lives only while copying, so the file is not held open by the caller's arena.
+            try (Arena mapArena = Arena.ofConfined()) {
+                MemorySegment mapped = dataLen == 0 ? MemorySegment.NULL
+                        : ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLen, mapArena);
+                for (Entry e : entries) {
+                    Tensor t = Tensor.allocate(arena, e.shape);
+                    MemorySegment.copy(mapped, LE_FLOAT, e.begin, t.storage(), ValueLayout.JAVA_FLOAT, 0, t.size());
+                    out.put(e.name, t);
+                }
             }
             return out;
         } catch (NoSuchFileException e) {
