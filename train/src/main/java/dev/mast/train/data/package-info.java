@@ -10,7 +10,10 @@
  *   <li>{@link dev.mast.train.data.VoxForgeReader}: VoxForge-style language id ({@code train/validation/test.txt});</li>
  *   <li>{@link dev.mast.train.data.NSynthReader}: NSynth instrument family ({@code examples.json}).</li>
  * </ul>
- * A missing folder or list file, or a list entry that names no clip, gives a {@link dev.mast.train.data.DatasetException}
+ * {@link dev.mast.train.data.BatchPipeline} then builds shuffled, augmented mini-batches on worker threads ahead of
+ * the loop, in an order and with contents that do not depend on the thread count or on resuming mid-epoch.
+ *
+ * <p>A missing folder or list file, or a list entry that names no clip, gives a {@link dev.mast.train.data.DatasetException}
  * whose message is one line naming the path (and line) at fault. Clip lists are in a stable order (file name or list
  * order), so a seeded run visits the same clips in the same order on every machine.
  */
