@@ -154,7 +154,8 @@ public final class CheckpointFile {
     private static Entry entry(String src, String name, Object value, long dataLen) throws FileFormatException {
         if (!(value instanceof Map<?, ?> m)) throw new FileFormatException(src, "entry '" + name + "' is not an object");
         if (!"F32".equals(m.get("dtype"))) {
-            throw new FileFormatException(src, "tensor '" + name + "' has dtype " + m.get("dtype") + " (only F32 is supported)");
+            throw new FileFormatException(src, "tensor '" + name + "' has dtype " + m.get("dtype")
+                    + " (only F32 is supported)");
         }
         if (!(m.get("shape") instanceof List<?> shapeList) || !(m.get("data_offsets") instanceof List<?> offs)
                 || offs.size() != 2) {

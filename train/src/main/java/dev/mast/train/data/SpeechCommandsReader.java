@@ -113,7 +113,9 @@ public final class SpeechCommandsReader {
             Set<String> present = new HashSet<>();
             for (Path w : wordFolders) present.add(w.getFileName().toString());
             for (String k : keywords) {
-                if (!present.contains(k)) throw new DatasetException(root.resolve(k), "no such folder (keyword '" + k + "')");
+                if (!present.contains(k)) {
+                    throw new DatasetException(root.resolve(k), "no such folder (keyword '" + k + "')");
+                }
                 labelOfWord.put(k, classes.size());
                 classes.add(k);
             }
@@ -156,7 +158,9 @@ public final class SpeechCommandsReader {
 
     private static void requireListed(Path listFile, Set<String> listed, Set<String> seen) throws DatasetException {
         for (String entry : listed) {
-            if (!seen.contains(entry)) throw new DatasetException(listFile, "lists '" + entry + "', which is not a clip of the data set");
+            if (!seen.contains(entry)) {
+                throw new DatasetException(listFile, "lists '" + entry + "', which is not a clip of the data set");
+            }
         }
     }
 

@@ -11,7 +11,7 @@ public enum Split {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** The split named {@code s} ({@code train}, {@code validation} or {@code valid} or {@code val}, {@code test}), or null. */
+    /** The split named {@code s} ({@code train}, {@code validation}/{@code valid}/{@code val}, {@code test}), or null. */
     public static Split parse(String s) {
         return switch (s.toLowerCase(Locale.ROOT)) {
             case "train", "training" -> TRAIN;

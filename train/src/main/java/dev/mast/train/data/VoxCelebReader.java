@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * Reads the VoxCeleb1 identification layout (LAPE's SID task, and the synthetic {@code spk} set):
  * <pre>
  *   ROOT/wav/&lt;speaker id&gt;/&lt;video id&gt;/&lt;n&gt;.wav
- *   ROOT/iden_split.txt       lines "1|2|3 &lt;speaker id&gt;/&lt;video id&gt;/&lt;n&gt;.wav" (1 train, 2 validation, 3 test)
+ *   ROOT/iden_split.txt       lines "1|2|3 &lt;speaker id&gt;/&lt;video id&gt;/&lt;n&gt;.wav"
+ *                             (1 train, 2 validation, 3 test)
  * </pre>
  * Classes are the speaker ids in name order. Clip paths are relative to ROOT ({@code wav/...}); the files themselves
  * are not checked here (the real list has 153,516 entries), only the {@code wav} folder.

@@ -20,7 +20,8 @@ import java.util.List;
  *   if c < 1: every g ← g · c
  * </pre>
  * The sum is deterministic: each gradient is cut into fixed chunks, each chunk is summed with float32 vector
- * accumulators whose lanes are then added in index order, and the chunk sums are added in double in chunk order. The chunking does not
+ * accumulators whose lanes are then added in index order, and the chunk sums are added in double in chunk
+ * order. The chunking does not
  * depend on the thread count, so the norm (and hence the whole training run) is bit-identical for any number of
  * threads.
  */
@@ -46,7 +47,9 @@ public final class GradientClipping {
             if (!g.isContiguous() || !g.storage().isNative()) {
                 throw new IllegalArgumentException("gradient of '" + p.name() + "' must be a contiguous off-heap tensor");
             }
-            for (long s = 0; s < g.size(); s += CHUNK) chunks.add(new long[] {grads.size(), s, Math.min(g.size(), s + CHUNK)});
+            for (long s = 0; s < g.size(); s += CHUNK) {
+                chunks.add(new long[] {grads.size(), s, Math.min(g.size(), s + CHUNK)});
+            }
             grads.add(g);
         }
         double[] sums = new double[chunks.size()];

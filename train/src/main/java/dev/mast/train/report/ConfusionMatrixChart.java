@@ -55,8 +55,9 @@ public final class ConfusionMatrixChart {
 
     private static void draw(Canvas c, ConfusionMatrix cm, Layout l) {
         int k = cm.classes().size();
-        c.text(l.width / 2.0, 26, String.format(Locale.ROOT, "accuracy %.2f%% on %d examples", 100 * nanToZero(cm.accuracy()),
-                cm.total()), 16, AXIS, Canvas.Anchor.MIDDLE, true);
+        String title = String.format(Locale.ROOT, "accuracy %.2f%% on %d examples", 100 * nanToZero(cm.accuracy()),
+                cm.total());
+        c.text(l.width / 2.0, 26, title, 16, AXIS, Canvas.Anchor.MIDDLE, true);
         double fontSize = Math.min(12, l.cell * 0.42);
         for (int i = 0; i < k; i++) {
             long support = cm.support(i);

@@ -24,7 +24,8 @@ final class SvgCanvas implements Canvas {
     @Override
     public void strokeRect(double x, double y, double w, double h, Color stroke, double lineWidth) {
         svg.append(String.format(Locale.ROOT,
-                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"%s\" stroke-width=\"%.1f\"/>%n",
+                "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"none\" stroke=\"%s\""
+                        + " stroke-width=\"%.1f\"/>%n",
                 x, y, w, h, hex(stroke), lineWidth));
     }
 
@@ -60,7 +61,8 @@ final class SvgCanvas implements Canvas {
     @Override
     public void verticalText(double x, double y, String s, double size, Color color, Anchor anchor) {
         svg.append(String.format(Locale.ROOT,
-                "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" font-size=\"%.1f\" fill=\"%s\" text-anchor=\"%s\">%s</text>%n",
+                "<text transform=\"translate(%.1f,%.1f) rotate(-90)\" font-size=\"%.1f\" fill=\"%s\""
+                        + " text-anchor=\"%s\">%s</text>%n",
                 x, y, size, hex(color), anchor(anchor), escape(s)));
     }
 

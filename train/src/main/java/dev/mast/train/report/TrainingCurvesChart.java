@@ -42,7 +42,8 @@ public final class TrainingCurvesChart {
                 .append("<table>\n<tr><th>epoch</th><th>train loss</th><th>train acc</th><th>val loss</th>"
                         + "<th>val acc</th><th>learning rate</th><th>seconds</th></tr>\n");
         for (TrainingHistory.Epoch e : history.epochs()) {
-            b.append(String.format(Locale.ROOT, "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
+            b.append(String.format(Locale.ROOT,
+                    "<tr><td>%d</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td><td>%s</td></tr>%n",
                     e.epoch(), num(e.trainLoss(), "%.4f"), pct(e.trainAccuracy()), num(e.validationLoss(), "%.4f"),
                     pct(e.validationAccuracy()), num(e.learningRate(), "%.3g"), num(e.seconds(), "%.1f")));
         }

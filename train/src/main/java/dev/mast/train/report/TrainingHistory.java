@@ -45,9 +45,8 @@ public final class TrainingHistory {
     public Epoch best() {
         Epoch best = null;
         for (Epoch e : epochs) {
-            if (!Double.isNaN(e.validationAccuracy()) && (best == null || e.validationAccuracy() > best.validationAccuracy())) {
-                best = e;
-            }
+            double acc = e.validationAccuracy();
+            if (!Double.isNaN(acc) && (best == null || acc > best.validationAccuracy())) best = e;
         }
         return best;
     }
@@ -79,7 +78,8 @@ public final class TrainingHistory {
                 h.add(new Epoch(Integer.parseInt(f[0].strip()), parse(f[1]), parse(f[2]), parse(f[3]), parse(f[4]),
                         parse(f[5]), parse(f[6])));
             } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("training history line " + (i + 1) + ": bad number (" + e.getMessage() + ")");
+                throw new IllegalArgumentException("training history line " + (i + 1) + ": bad number ("
+                        + e.getMessage() + ")");
             }
         }
         return h;
