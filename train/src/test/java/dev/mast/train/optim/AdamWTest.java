@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -120,6 +121,41 @@ class AdamWTest {
             parallel = runFourSteps(syntheticParams(arena), pool);
         }
         for (int i = 0; i < single.length; i++) assertArrayEquals(single[i], parallel[i], "p" + i);
+    }
+
+    @Test
+    void tensorsSpanningManyParallelChunksGiveTheSameResultAsOneThread() {
+        // 200,003 and 65,537 elements: several chunks of 65,536, ragged ends, vector tails
+        int[] sizes = {200_003, 65_537, 7};
+        float[][] results = new float[2][];
+        for (int run = 0; run < 2; run++) {
+            try (TensorArena arena = new TensorArena(); EnginePool pool = new EnginePool(2)) {
+                SplittableRandom r = new SplittableRandom(21);
+                List<Parameter> ps = new ArrayList<>();
+                for (int size : sizes) {
+                    float[] v = new float[size], g = new float[size];
+                    for (int k = 0; k < size; k++) {
+                        v[k] = (float) r.nextGaussian();
+                        g[k] = (float) r.nextGaussian();
+                    }
+                    Parameter p = new Parameter("p" + size, Parameter.Kind.WEIGHT, arena.copyOf(v, size));
+                    p.allocateGrad(arena.arena()).copyFrom(g);
+                    ps.add(p);
+                }
+                float[] before = ps.get(0).value().toArray();
+                try (AdamW opt = new AdamW(ps, AdamW.Config.of(0.05))) {
+                    for (int t = 0; t < 3; t++) {
+                        if (run == 0) opt.step(1e-3);
+                        else opt.step(1e-3, pool);
+                    }
+                }
+                float[] after = ps.get(0).value().toArray();
+                // every element moved (about 3 · lr), so no chunk was skipped
+                for (int k = 0; k < after.length; k++) assertTrue(Math.abs(after[k] - before[k]) > 1e-3, "element " + k);
+                results[run] = after;
+            }
+        }
+        assertArrayEquals(results[0], results[1]);
     }
 
     private static float[][] runFourSteps(List<Parameter> params, EnginePool pool) {
