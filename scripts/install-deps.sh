@@ -3,8 +3,9 @@
 #   libopenblas0-pthread  OpenBLAS: the cblas_sgemm baseline in benchmarks and reports
 #   flac, sox             make test audio (FLAC decoding tests, resampling inputs)
 #   maven                 the build
+#   fontconfig, fonts-dejavu-core   a font for the training charts (PNG curves and confusion matrices, headless Java2D)
 set -euo pipefail
-pkgs=(maven libopenblas0-pthread flac sox)
+pkgs=(maven libopenblas0-pthread flac sox fontconfig fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
