@@ -97,7 +97,7 @@ final class FlacFrameDecoder {
             boolean side = (chCode == 8 && c == 1) || (chCode == 9 && c == 0) || (chCode == 10 && c == 1);
             decodeSubframe(offset, samples[c], bps + (side ? 1 : 0));
         }
-        decorrelate(chCode);
+        if (chCode >= 8) decorrelate(chCode);
 
         in.alignToByte();
         int crc16 = in.crc16SinceMark();
@@ -225,6 +225,7 @@ final class FlacFrameDecoder {
         }
     }
 
+    /** Turns the two coded channels of a stereo frame back into left and right. */
     private void decorrelate(int chCode) {
         long[] a = samples[0], b = samples[1];
         int n = blockSize;
@@ -243,7 +244,7 @@ final class FlacFrameDecoder {
                     b[i] = (mid - side) >> 1;
                 }
             }
-            default -> { } // independent channels
+            default -> throw new IllegalArgumentException("not a stereo decorrelation code: " + chCode);
         }
     }
 
