@@ -37,6 +37,11 @@ public final class AudioFrontEnd {
     }
 
     public static final int MODEL_RATE = 16000;
+    /**
+     * Input rates accepted for resampling. Below 1 kHz nothing is audio-like and the 16 kHz output would be many
+     * times larger than the file; above 768 kHz the filter bank grows large.
+     */
+    public static final int MIN_RATE = 1000, MAX_RATE = Resampler.MAX_RATE;
 
     /** Resamplers are built once per input rate and shared (their filter banks take a while to compute). */
     private static final Map<Integer, Resampler> RESAMPLERS = new ConcurrentHashMap<>();
@@ -113,11 +118,24 @@ public final class AudioFrontEnd {
      *                              unsupported, or too short for one frame
      */
     public LogMel fromFile(Path file) throws IOException {
-        PcmAudio audio = AudioDecoders.decode(file);
+        return fromDecoded(AudioDecoders.decode(file), file.toString());
+    }
+
+    /**
+     * Decodes an in-memory WAV or FLAC file (e.g. a member of a tar shard) and computes its features.
+     *
+     * @param source names the data in error messages
+     * @throws AudioFormatException as {@link #fromFile}
+     */
+    public LogMel fromBytes(byte[] data, String source) throws IOException {
+        return fromDecoded(AudioDecoders.decode(data, source), source);
+    }
+
+    private LogMel fromDecoded(PcmAudio audio, String source) throws AudioFormatException {
         try {
             return fromPcm(audio);
-        } catch (IllegalArgumentException e) { // ClipTooShortException, or a sample rate we cannot resample
-            throw new AudioFormatException(file.toString(), e.getMessage());
+        } catch (IllegalArgumentException e) { // ClipTooShortException, or a sample rate we do not resample
+            throw new AudioFormatException(source, e.getMessage());
         }
     }
 
@@ -149,9 +167,17 @@ public final class AudioFrontEnd {
         return toModelRate(audio.mono(), audio.sampleRate());
     }
 
-    /** {@code mono} resampled from {@code sampleRate} to 16 kHz (itself when already at 16 kHz). */
+    /**
+     * {@code mono} resampled from {@code sampleRate} to 16 kHz (itself when already at 16 kHz).
+     *
+     * @throws IllegalArgumentException if the rate is outside {@link #MIN_RATE}..{@link #MAX_RATE}
+     */
     public static float[] toModelRate(float[] mono, int sampleRate) {
         if (sampleRate == MODEL_RATE) return mono;
+        if (sampleRate < MIN_RATE || sampleRate > MAX_RATE) {
+            throw new IllegalArgumentException("sample rate of " + sampleRate + " Hz is outside the supported "
+                    + MIN_RATE + ".." + MAX_RATE + " Hz");
+        }
         return resampler(sampleRate).resample(mono);
     }
 

@@ -5,6 +5,7 @@ import dev.mast.audio.PcmAudio;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.Arrays;
 
 /**
  * Sequential access to the samples of an audio file without holding it all in memory: open one with
@@ -41,7 +42,8 @@ public interface AudioStream extends Closeable {
     /** Decodes the rest of the stream into memory. */
     default PcmAudio readAll() throws IOException {
         long known = frames();
-        int capacity = (int) Math.min(known >= 0 ? known + 1 : 1 << 16, 1 << 20);
+        // The header's count sizes the first allocation only up to a bound: it may lie. Then the arrays grow.
+        int capacity = (int) Math.min(known >= 0 ? known + 1 : 1 << 16, 1 << 18);
         float[][] planar = new float[channelCount()][Math.max(capacity, 1)];
         int n = 0;
         while (true) {
@@ -51,14 +53,14 @@ public interface AudioStream extends Closeable {
                             + " frames: too long to decode at once, read it with AudioDecoders.open instead");
                 }
                 int grown = (int) Math.min((long) n * 2, Integer.MAX_VALUE - 8);
-                for (int c = 0; c < planar.length; c++) planar[c] = java.util.Arrays.copyOf(planar[c], grown);
+                for (int c = 0; c < planar.length; c++) planar[c] = Arrays.copyOf(planar[c], grown);
             }
             int got = read(planar, n, planar[0].length - n);
             if (got == 0) break;
             n += got;
         }
         for (int c = 0; c < planar.length; c++) {
-            if (planar[c].length != n) planar[c] = java.util.Arrays.copyOf(planar[c], n);
+            if (planar[c].length != n) planar[c] = Arrays.copyOf(planar[c], n);
         }
         return new PcmAudio(sampleRate(), planar);
     }
