@@ -14,7 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Buffer layout ({@link #bufferLength()} floats): the real parts of Z, then its imaginary parts, each element a
  * group of {@code LANES} floats (one per frame). Callers write real sample j of frame l to
  * {@code buffer[slot(j) + l]}, which stores it already in bit-reversed order, and zero the rest. Twiddles are
- * computed in double and rounded once. Instances are immutable and thread-safe; buffers belong to the caller.
+ * computed in double (StrictMath: the same on every JVM) and rounded once. Instances are immutable and thread-safe;
+ * buffers belong to the caller.
  */
 public final class RealFft {
     /** Frames per batch: one per lane of a 256-bit float vector. */
@@ -45,16 +46,16 @@ public final class RealFft {
         for (int size = 2, t = 0; size <= half; size <<= 1) {
             for (int j = 0; j < size / 2; j++, t++) {
                 double a = -2 * Math.PI * j / size;
-                twRe[t] = (float) Math.cos(a);
-                twIm[t] = (float) Math.sin(a);
+                twRe[t] = (float) StrictMath.cos(a);
+                twIm[t] = (float) StrictMath.sin(a);
             }
         }
         splitCos = new float[half + 1];
         splitSin = new float[half + 1];
         for (int k = 0; k <= half; k++) {
             double a = 2 * Math.PI * k / n;
-            splitCos[k] = (float) Math.cos(a);
-            splitSin[k] = (float) -Math.sin(a);
+            splitCos[k] = (float) StrictMath.cos(a);
+            splitSin[k] = (float) -StrictMath.sin(a);
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.mast.audio.dsp;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -67,10 +66,10 @@ public final class Resampler {
             for (int t = 0; t < taps && k0 + t < kernelLength; t++) {
                 float x = (phase + (float) (k0 + t - width) / orig) * baseF;
                 x = Math.max(-LOWPASS_FILTER_WIDTH, Math.min(LOWPASS_FILTER_WIDTH, x));
-                float win = (float) Math.cos(x * pi / LOWPASS_FILTER_WIDTH / 2);
+                float win = (float) StrictMath.cos(x * pi / LOWPASS_FILTER_WIDTH / 2);
                 win = win * win;
                 float xpi = x * pi;
-                float sinc = xpi == 0 ? 1f : (float) Math.sin(xpi) / xpi;
+                float sinc = xpi == 0 ? 1f : (float) StrictMath.sin(xpi) / xpi;
                 kernel[p * taps + t] = sinc * (win * scaleF);
             }
         }
@@ -122,6 +121,6 @@ public final class Resampler {
         for (int t = 0; t < taps; t += S.length()) {
             acc = FloatVector.fromArray(S, x, xi + t).fma(FloatVector.fromArray(S, h, hi + t), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return VectorMath.sum(acc);
     }
 }

@@ -2,8 +2,8 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
+import dev.mast.audio.dsp.VectorMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -18,7 +18,8 @@ import java.util.Arrays;
  * removed before anything else touches it, and that cancels any constant offset exactly.
  *
  * <p>Computed in float32 like torchaudio. Frames are processed {@link RealFft#LANES} at a time, one per vector lane,
- * through the whole chain (FFT, power, mel, log). Instances are immutable and thread-safe.
+ * through the whole chain (FFT, power, mel, log). Results are bit-identical from run to run, compiled or not
+ * ({@link VectorMath}). Instances are immutable and thread-safe.
  */
 public final class KaldiFbank {
     public static final int SAMPLE_RATE = 16000;
@@ -46,7 +47,7 @@ public final class KaldiFbank {
     public KaldiFbank(int melBins) {
         mel = MelFilterBank.kaldi(melBins, FFT_SIZE, SAMPLE_RATE, LOW_HZ, HIGH_HZ);
         for (int n = 0; n < FRAME_LENGTH; n++) {
-            window[n] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * n / (FRAME_LENGTH - 1)));
+            window[n] = (float) (0.5 - 0.5 * StrictMath.cos(2 * Math.PI * n / (FRAME_LENGTH - 1)));
         }
     }
 
@@ -103,7 +104,7 @@ public final class KaldiFbank {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= FRAME_LENGTH - LANES; j += LANES) acc = acc.add(FloatVector.fromArray(S, wave, at + j));
-        float sum = acc.reduceLanes(VectorOperators.ADD);
+        float sum = VectorMath.sum(acc);
         for (; j < FRAME_LENGTH; j++) sum += wave[at + j];
         float mean = sum / FRAME_LENGTH;
 
@@ -132,7 +133,7 @@ public final class KaldiFbank {
             for (int i = 0; i < w.length; i++) {
                 acc = FloatVector.fromArray(S, power, (k0 + i) * LANES).fma(FloatVector.broadcast(S, w[i]), acc);
             }
-            acc.max(floor).lanewise(VectorOperators.LOG).intoArray(melOut, b * LANES);
+            VectorMath.log(acc.max(floor)).intoArray(melOut, b * LANES);
         }
     }
 }

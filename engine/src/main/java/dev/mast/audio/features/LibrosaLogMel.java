@@ -2,8 +2,8 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
+import dev.mast.audio.dsp.VectorMath;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * Frames: 1 + samples / 160.
  *
  * <p>Computed in float32; frames go {@link RealFft#LANES} at a time through FFT, mel and log, one per vector lane.
- * Immutable and thread-safe.
+ * Bit-identical from run to run ({@link VectorMath}). Immutable and thread-safe.
  */
 public final class LibrosaLogMel {
     public static final int SAMPLE_RATE = 16000;
@@ -40,7 +40,7 @@ public final class LibrosaLogMel {
     /** @param melBins 128 for MAST, 64 for LAPE's CNN encoders */
     public LibrosaLogMel(int melBins) {
         mel = MelFilterBank.slaney(melBins, FFT_SIZE, SAMPLE_RATE, FMIN_HZ, FMAX_HZ);
-        for (int n = 0; n < FFT_SIZE; n++) window[n] = (float) (0.5 - 0.5 * Math.cos(2 * Math.PI * n / FFT_SIZE));
+        for (int n = 0; n < FFT_SIZE; n++) window[n] = (float) (0.5 - 0.5 * StrictMath.cos(2 * Math.PI * n / FFT_SIZE));
     }
 
     public int melBins() {
@@ -126,7 +126,7 @@ public final class LibrosaLogMel {
             for (int i = 0; i < w.length; i++) {
                 acc = FloatVector.fromArray(S, power, (k0 + i) * LANES).fma(FloatVector.broadcast(S, w[i]), acc);
             }
-            acc.add(offset).lanewise(VectorOperators.LOG).intoArray(melOut, b * LANES);
+            VectorMath.log(acc.add(offset)).intoArray(melOut, b * LANES);
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.mast.audio.features;
 /**
  * Triangular mel filters over the bins of a power spectrum, stored sparsely: filter b covers spectrum bins
  * {@code start(b) .. start(b) + weights(b).length - 1}. Two constructions, both from spec §1:
- * {@link #kaldi} (§1.1 step 10) and {@link #slaney} (librosa's default, §1.3 step 4). Weights are computed in
- * double and rounded to float once.
+ * {@link #kaldi} (§1.1 step 10) and {@link #slaney} (librosa's default, §1.3 step 4), with StrictMath so that they
+ * are the same on every JVM.
  */
 public final class MelFilterBank {
     private final int spectrumBins;
@@ -49,7 +49,7 @@ public final class MelFilterBank {
             float right = melLow + (b + 2f) * delta;
             for (int k = 0; k < bins - 1; k++) {
                 float hz = binWidth * k;
-                float m = 1127f * (float) Math.log(1f + hz / 700f);
+                float m = 1127f * (float) StrictMath.log(1f + hz / 700f);
                 float up = (m - left) / (centre - left), down = (right - m) / (right - centre);
                 w[b][k] = Math.max(0f, Math.min(up, down));
             }
@@ -81,23 +81,23 @@ public final class MelFilterBank {
 
     /** Kaldi / HTK mel scale. */
     static double kaldiMel(double hz) {
-        return 1127.0 * Math.log(1.0 + hz / 700.0);
+        return 1127.0 * StrictMath.log(1.0 + hz / 700.0);
     }
 
     private static final double SLANEY_F_SP = 200.0 / 3;
     private static final double SLANEY_MIN_LOG_HZ = 1000.0;
     private static final double SLANEY_MIN_LOG_MEL = SLANEY_MIN_LOG_HZ / SLANEY_F_SP; // 15
-    private static final double SLANEY_LOGSTEP = Math.log(6.4) / 27.0;
+    private static final double SLANEY_LOGSTEP = StrictMath.log(6.4) / 27.0;
 
     /** Slaney's mel scale: linear below 1 kHz, logarithmic above. */
     static double slaneyMel(double hz) {
         return hz < SLANEY_MIN_LOG_HZ ? hz / SLANEY_F_SP
-                : SLANEY_MIN_LOG_MEL + Math.log(hz / SLANEY_MIN_LOG_HZ) / SLANEY_LOGSTEP;
+                : SLANEY_MIN_LOG_MEL + StrictMath.log(hz / SLANEY_MIN_LOG_HZ) / SLANEY_LOGSTEP;
     }
 
     static double slaneyHz(double mel) {
         return mel < SLANEY_MIN_LOG_MEL ? mel * SLANEY_F_SP
-                : SLANEY_MIN_LOG_HZ * Math.exp(SLANEY_LOGSTEP * (mel - SLANEY_MIN_LOG_MEL));
+                : SLANEY_MIN_LOG_HZ * StrictMath.exp(SLANEY_LOGSTEP * (mel - SLANEY_MIN_LOG_MEL));
     }
 
     /** Number of filters (mel bins). */
