@@ -73,7 +73,7 @@ public final class Main {
 
                 Commands:
                 """);
-        for (Command c : COMMANDS) sb.append(String.format("  %-10s %s%n", c.name(), c.summary()));
+        for (Command c : COMMANDS) sb.append(String.format("  %-12s %s%n", c.name(), c.summary()));
         sb.append("\nRun 'mast COMMAND --help' for a command's options.\n");
         return sb.toString();
     }
