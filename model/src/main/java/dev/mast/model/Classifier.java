@@ -2,8 +2,6 @@ package dev.mast.model;
 
 import dev.mast.audio.AudioFormatException;
 import dev.mast.audio.AudioFrontEnd;
-import dev.mast.audio.PcmAudio;
-import dev.mast.audio.decoding.AudioDecoders;
 import dev.mast.audio.features.FeatureNormalizer;
 import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.FileFormatException;
@@ -226,7 +224,9 @@ public final class Classifier implements AutoCloseable {
      */
     public LogMel features(float[] pcm, int sampleRate) {
         int bad = firstNonFinite(pcm);
-        if (bad >= 0) throw new IllegalArgumentException("sample " + bad + " is " + pcm[bad] + " (audio must be finite)");
+        if (bad >= 0) {
+            throw new IllegalArgumentException("sample " + bad + " is " + pcm[bad] + " (audio must be finite)");
+        }
         return frontEnd.fromSamples(pcm, sampleRate);
     }
 
@@ -236,19 +236,7 @@ public final class Classifier implements AutoCloseable {
      * @throws AudioFormatException naming the file
      */
     public LogMel features(Path file) throws IOException {
-        PcmAudio audio = AudioDecoders.decode(file);
-        for (int c = 0; c < audio.channelCount(); c++) {
-            int bad = firstNonFinite(audio.channel(c));
-            if (bad >= 0) {
-                throw new AudioFormatException(file.toString(), "sample " + bad + " of channel " + c + " is "
-                        + audio.channel(c)[bad] + " (audio must be finite)");
-            }
-        }
-        try {
-            return frontEnd.fromPcm(audio);
-        } catch (IllegalArgumentException e) { // too short for one frame, or a rate the resampler does not take
-            throw new AudioFormatException(file.toString(), e.getMessage());
-        }
+        return frontEnd.fromFile(file); // the decoders reject non-finite samples themselves
     }
 
     private List<LogMel> features(float[][] clips, int sampleRate) {

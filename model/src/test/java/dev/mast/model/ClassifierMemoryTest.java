@@ -32,7 +32,9 @@ class ClassifierMemoryTest {
         Path file = ClassifierTest.writeModel(dir.resolve("m.safetensors"), ClassifierTest.CLASSES,
                 ClassifierTest.LABELS, fe, 5);
         float[][] clips = new float[4][];
-        for (int i = 0; i < clips.length; i++) clips[i] = TestClips.floats(TestClips.tone(300 + 400 * i, 4800, RATE, i));
+        for (int i = 0; i < clips.length; i++) {
+            clips[i] = TestClips.floats(TestClips.tone(300 + 400 * i, 4800, RATE, i));
+        }
         float[][] batch = {clips[0], clips[1], clips[2]};
         float[] nan = clips[3].clone();
         nan[7] = Float.NaN;

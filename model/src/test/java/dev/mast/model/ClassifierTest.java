@@ -6,6 +6,8 @@ import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.features.FeatureNormalizer;
 import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.FileFormatException;
+import dev.mast.engine.io.Npy;
+import dev.mast.engine.io.NpyArray;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import dev.mast.engine.tensor.Workspace;
@@ -20,6 +22,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -108,6 +111,37 @@ class ClassifierTest {
                 }
                 assertEquals(top.getFirst(), c.best());
                 assertEquals(CLASSES, c.top(100).size());
+            }
+        }
+    }
+
+    /** The PyTorch reference's micro16 weights and logits (fixtures/mast): probabilities against its softmax. */
+    @Test
+    void referenceWeightsGiveTheReferenceProbabilities() throws IOException {
+        Path fixture = Fixtures.resource("fixtures/mast/micro16_T128");
+        NpyArray input = Npy.read(fixture.resolve("input.npy"));   // (2, 128, 128) spectrograms
+        NpyArray logits = Npy.read(fixture.resolve("logits.npy")); // (2, 35) from PyTorch
+        Path file = dir.resolve("reference.safetensors");
+        try (JavaBackend be = new JavaBackend(1);
+             LoadedModel ref = ModelLoader.load(fixture.resolve("weights.safetensors"), be, LoadOptions.defaults())) {
+            ModelFile.save(file, ref.model(), new ModelInfo(List.of(), FrontendSettings.speechCommands()));
+        }
+        int frames = input.shape()[1], bins = input.shape()[2], classes = logits.shape()[1];
+        List<LogMel> clips = new ArrayList<>();
+        for (int b = 0; b < input.shape()[0]; b++) {
+            clips.add(new LogMel(frames, bins, Arrays.copyOfRange(input.data(), b * frames * bins,
+                    (b + 1) * frames * bins)));
+        }
+        try (Classifier c = Classifier.open(file, ClassifierOptions.defaults().withThreads(2))) {
+            List<Classification> got = c.classifyFeatures(clips);
+            for (int b = 0; b < clips.size(); b++) {
+                double[] expected = softmax(Arrays.copyOfRange(logits.data(), b * classes, (b + 1) * classes));
+                for (int k = 0; k < classes; k++) {
+                    // logits agree to 1e-4; softmax's derivative is at most 1/2, so probabilities to 5e-5
+                    assertEquals(expected[k], got.get(b).probability(k), 5e-5, "clip " + b + ", class " + k);
+                }
+                assertEquals(Integer.toString(got.get(b).best().index()), got.get(b).best().label(),
+                        "no labels: classes by number");
             }
         }
     }
@@ -230,6 +264,13 @@ class ClassifierTest {
         bad = assertThrows(AudioFormatException.class, () -> classifier.embed(tiny));
         assertTrue(bad.getMessage().startsWith(tiny + ": "), bad.getMessage());
 
+        Path nanWav = TestClips.writeFloatWav(dir.resolve("nan.wav"), nan, RATE);
+        bad = assertThrows(AudioFormatException.class, () -> classifier.classify(nanWav));
+        assertTrue(bad.getMessage().startsWith(nanWav + ": NaN or infinite sample"), bad.getMessage());
+        assertArrayEquals(classifier.classify(good, RATE).probabilities(),
+                classifier.classify(TestClips.writeFloatWav(dir.resolve("good.wav"), good, RATE)).probabilities(),
+                "float WAV decodes to its samples");
+
         assertArrayEquals(before, classifier.classify(good, RATE).probabilities(), "still serving, same result");
     }
 
@@ -285,7 +326,7 @@ class ClassifierTest {
 
         Path corrupt = dir.resolve("corrupt.safetensors");
         byte[] bytes = Files.readAllBytes(modelFile);
-        Files.write(corrupt, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+        Files.write(corrupt, Arrays.copyOf(bytes, bytes.length / 2));
         e = assertThrows(FileFormatException.class, () -> Classifier.open(corrupt));
         assertTrue(e.getMessage().startsWith(corrupt + ": "), e.getMessage());
 

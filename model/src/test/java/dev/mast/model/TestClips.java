@@ -29,6 +29,18 @@ final class TestClips {
         return out;
     }
 
+    /** Writes a mono 32-bit float WAV (format tag 3); its values are kept as they are, NaN included. */
+    static Path writeFloatWav(Path file, float[] samples, int rate) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(44 + 4 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * samples.length)
+                .put("WAVEfmt ".getBytes(StandardCharsets.US_ASCII)).putInt(16).putShort((short) 3)
+                .putShort((short) 1).putInt(rate).putInt(4 * rate).putShort((short) 4).putShort((short) 32)
+                .put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * samples.length);
+        for (float v : samples) b.putFloat(v);
+        Files.write(file, b.array());
+        return file;
+    }
+
     /** Writes a mono 16-bit PCM WAV. */
     static Path writeWav(Path file, short[] pcm, int rate) throws IOException {
         ByteBuffer b = ByteBuffer.allocate(44 + 2 * pcm.length).order(ByteOrder.LITTLE_ENDIAN);
