@@ -1,7 +1,6 @@
 package dev.mast.cli;
 
 import dev.mast.engine.io.Json;
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.model.Classification;
 import dev.mast.model.Classifier;
 import dev.mast.model.ClassifierOptions;
@@ -63,7 +62,7 @@ public final class ClassifyCommand implements Command {
         Path model = Path.of(args.require("model"));
         List<Path> files = AudioBatches.files(args, name());
         ClassifierOptions options = options(args, name())
-                .withTopK(positive(args, "top", 5, name()))
+                .withTopK(positive(args, "top", ClassifierOptions.defaults().topK(), name()))
                 .withScores(args.has("multi-label") ? ClassifierOptions.Scores.SIGMOID
                         : ClassifierOptions.Scores.SOFTMAX);
         boolean json = args.has("json");
@@ -120,9 +119,9 @@ public final class ClassifyCommand implements Command {
 
     /** {@code --threads} and {@code --batch}, shared with {@code mast embed}. */
     static ClassifierOptions options(Args args, String command) {
-        return ClassifierOptions.defaults()
-                .withThreads(positive(args, "threads", EnginePool.defaultThreads(), command))
-                .withMaxBatch(positive(args, "batch", 8, command));
+        ClassifierOptions defaults = ClassifierOptions.defaults();
+        return defaults.withThreads(positive(args, "threads", defaults.threads(), command))
+                .withMaxBatch(positive(args, "batch", defaults.maxBatch(), command));
     }
 
     private static int positive(Args args, String name, int fallback, String command) {

@@ -35,14 +35,15 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * log-mel at 16 kHz, padded/cropped to the target length, normalised), then the model; logits become
  * probabilities by softmax (or sigmoid, {@link ClassifierOptions.Scores}). Every clip becomes the same number of
  * frames, so the batch methods stack up to {@link ClassifierOptions#maxBatch()} clips into one forward pass;
- * results equal those of one call per clip.
+ * results equal those of one call per clip (bit for bit with the current kernels; within float rounding in any
+ * case).
  *
  * <p><b>Threads.</b> A classifier is thread-safe: any number of threads may call it at once. The model and front
  * end are immutable and shared; each concurrent call borrows a scratch set (two {@link Workspace}s) from a pool and
  * returns it when done, so the pool holds as many scratch sets as the most calls ever in flight at once, and no
  * more. One call's operators run on the engine pool of {@link ClassifierOptions#threads()} threads; a call that
  * finds the pool busy with another call runs its operators on its own thread. Results do not depend on the
- * thread count, the batch composition or concurrency. {@link #close()} must not race with calls.
+ * thread count or on concurrent calls. {@link #close()} must not race with calls.
  *
  * <p><b>Memory.</b> Scratch memory grows while calls see larger batches than before and then stays: a
  * long-running service allocates no off-heap memory per call ({@link #scratchBytes()} reports what is held).
