@@ -13,7 +13,10 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new FbankCommand(),
             new FbankStatsCommand(),
-            new ForwardCommand());
+            new ForwardCommand(),
+            new ImportCommand(),
+            new ClassifyCommand(),
+            new EmbedCommand());
 
     private Main() {}
 

@@ -16,6 +16,7 @@
  * }</pre>
  *
  * <ul>
+ *   <li>{@link dev.mast.model.Classifier}: the embedded API, audio in and top-k labels out from one model file.</li>
  *   <li>{@link dev.mast.model.ModelLoader} reads safetensors files: our own ({@link dev.mast.model.ModelFile}, with
  *       architecture, labels and front-end settings in the metadata) and reference checkpoints under timm/LAPE/AST
  *       names, with the architecture from a {@code --config} JSON or the file's metadata.</li>
