@@ -13,7 +13,9 @@ public final class Main {
     private static final List<Command> COMMANDS = List.of(
             new FbankCommand(),
             new FbankStatsCommand(),
-            new ForwardCommand());
+            new ForwardCommand(),
+            new TrainCommand(),
+            new EvalCommand());
 
     private Main() {}
 
@@ -32,7 +34,11 @@ public final class Main {
             System.err.println("mast: unknown command '" + argv[0] + "' (see mast --help)");
             return 2;
         }
-        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        return run(cmd, Arrays.copyOfRange(argv, 1, argv.length));
+    }
+
+    /** Runs one command with its arguments: {@code --help}, errors as one line and the exit code. */
+    static int run(Command cmd, String[] rest) {
         if (Arrays.asList(rest).contains("--help")) {
             System.out.print(cmd.help());
             return 0;

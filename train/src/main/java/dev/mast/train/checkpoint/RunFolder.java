@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *   curves.png, curves.html training curves
  *   confusion.txt, confusion.png, confusion.html   the test-set confusion matrix at the end
  *   metrics.json            the final test figures as one JSON object
+ *   summary.txt             the run in a few lines for people: settings, best epoch, test figures, times
  * </pre>
  * Every file is replaced atomically when it is written, so a folder is always consistent after a crash.
  */
@@ -96,5 +97,9 @@ public final class RunFolder {
 
     public Path metrics() {
         return root.resolve("metrics.json");
+    }
+
+    public Path summary() {
+        return root.resolve("summary.txt");
     }
 }
