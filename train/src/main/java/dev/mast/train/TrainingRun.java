@@ -38,8 +38,9 @@ public final class TrainingRun {
 
     /** Starts a new run with {@code settings} in {@code dir} (created; must not hold a run already). */
     public RunResult start(TrainSettings settings, Path dir) throws IOException {
-        RunFolder run = RunFolder.create(dir);
-        return train(settings, run, false);
+        RunFolder.requireNew(dir);
+        TrainingData data = load(settings);
+        return train(settings, data, RunFolder.create(dir), false);
     }
 
     /**
@@ -64,16 +65,19 @@ public final class TrainingRun {
         boolean fromCheckpoint = Files.isRegularFile(dir.resolve("checkpoint.safetensors"));
         RunFolder run = fromCheckpoint ? RunFolder.resume(dir) : RunFolder.create(dir);
         if (!fromCheckpoint) out.println("no checkpoint yet in " + dir + ": starting the run from the beginning");
-        return train(s, run, fromCheckpoint);
+        return train(s, load(s), run, fromCheckpoint);
     }
 
-    private RunResult train(TrainSettings settings, RunFolder run, boolean resume) throws IOException {
+    private TrainingData load(TrainSettings settings) throws IOException {
         DataSettings d = settings.data();
         if (!d.hasNormalization()) {
             out.println("computing the normalisation from the training clips of " + d.data() + " ...");
         }
-        TrainingData data = TrainingData.load(d, settings.augment().backgroundProbability() > 0,
-                settings.dataThreads());
+        return TrainingData.load(d, settings.augment().backgroundProbability() > 0, settings.dataThreads());
+    }
+
+    private RunResult train(TrainSettings settings, TrainingData data, RunFolder run, boolean resume)
+            throws IOException {
         TrainSettings s = settings.withData(data.settings());
         AtomicFile.writeString(run.settings(), s.toJsonText());
         out.println(data.dataset().summary());

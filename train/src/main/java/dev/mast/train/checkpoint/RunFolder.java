@@ -31,14 +31,19 @@ public final class RunFolder {
      * earlier run is never overwritten by accident (resume it or choose another folder).
      */
     public static RunFolder create(Path dir) throws IOException {
+        requireNew(dir);
+        Files.createDirectories(dir);
+        return new RunFolder(dir);
+    }
+
+    /** Fails as {@link #create} would, without creating anything (to check before a long preparation). */
+    public static void requireNew(Path dir) throws RunFolderException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new RunFolderException(dir, "exists and is not a folder");
         RunFolder f = new RunFolder(dir);
         if (Files.exists(f.checkpoint())) {
             throw new RunFolderException(dir, "already holds a training run (" + f.checkpoint().getFileName()
                     + "); resume it or choose another folder");
         }
-        Files.createDirectories(dir);
-        return f;
     }
 
     /** The folder of an interrupted run, which must hold a checkpoint. */
