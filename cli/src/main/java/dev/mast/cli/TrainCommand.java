@@ -85,7 +85,7 @@ public final class TrainCommand implements Command {
                   --batch B               clips per step (default %d)
                   --lr LR                 peak learning rate of AdamW (default %s)
                   --min-lr LR             final learning rate of the cosine schedule (default %s)
-                  --warmup-epochs E       linear warm-up (default %s)
+                  --warmup-epochs E       linear warm-up (default %s, at most a tenth of the run)
                   --weight-decay W        AdamW decoupled weight decay (default %s)
                   --label-smoothing E     (default %s)
                   --clip-norm N           clip the gradient's global norm; 0: off (default %s)
@@ -168,10 +168,11 @@ public final class TrainCommand implements Command {
                     args.getDouble("silence", 0), args.get("frontend", TrainDefaults.FRONTEND), frames,
                     norm == null ? Float.NaN : norm.mean(), norm == null ? Float.NaN : 2 * norm.std(),
                     args.has("cache") ? absolute(args.get("cache")) : null);
-            OptimSettings o = new OptimSettings(positive(args, "epochs", TrainDefaults.EPOCHS),
-                    positive(args, "batch", TrainDefaults.BATCH), args.getDouble("lr", TrainDefaults.LR),
-                    args.getDouble("min-lr", Math.min(TrainDefaults.MIN_LR, args.getDouble("lr", TrainDefaults.LR))),
-                    args.getDouble("warmup-epochs", TrainDefaults.WARMUP_EPOCHS),
+            int epochs = positive(args, "epochs", TrainDefaults.EPOCHS);
+            double lr = args.getDouble("lr", TrainDefaults.LR);
+            OptimSettings o = new OptimSettings(epochs, positive(args, "batch", TrainDefaults.BATCH), lr,
+                    args.getDouble("min-lr", Math.min(TrainDefaults.MIN_LR, lr)),
+                    args.getDouble("warmup-epochs", TrainDefaults.warmupEpochs(epochs)),
                     args.getDouble("weight-decay", TrainDefaults.WEIGHT_DECAY),
                     args.getDouble("label-smoothing", TrainDefaults.LABEL_SMOOTHING),
                     args.getDouble("clip-norm", TrainDefaults.CLIP_NORM), args.get("loss", TrainDefaults.LOSS));

@@ -1,6 +1,10 @@
 package dev.mast.train;
 
+import dev.mast.model.layer.Parameter;
 import dev.mast.train.augment.AugmentSettings;
+import dev.mast.train.optim.AdamW;
+
+import java.util.EnumSet;
 
 /**
  * The defaults of {@code mast train}, in one place. The intent: {@code mast train --data DIR --task speech-commands
@@ -27,6 +31,7 @@ public final class TrainDefaults {
     public static final int BATCH = 16;
     public static final double LR = 1e-3;
     public static final double MIN_LR = 1e-5;
+    /** Linear warm-up of one epoch, or a tenth of a run shorter than ten epochs. */
     public static final double WARMUP_EPOCHS = 1;
     public static final double WEIGHT_DECAY = 0.05;
     public static final double LABEL_SMOOTHING = 0.1;
@@ -47,6 +52,20 @@ public final class TrainDefaults {
     public static final double MIXUP_PROBABILITY = 0, MIXUP_ALPHA = 10;
 
     private TrainDefaults() {}
+
+    /** The warm-up of a run of {@code epochs} epochs: {@link #WARMUP_EPOCHS}, at most a tenth of the run. */
+    public static double warmupEpochs(int epochs) {
+        return Math.min(WARMUP_EPOCHS, 0.1 * epochs);
+    }
+
+    /**
+     * AdamW with PyTorch's betas and ε and decoupled weight decay on weights only: not on biases, LayerNorms,
+     * rel-pos tables or AST's embeddings (timm's usual exclusions).
+     */
+    public static AdamW.Config adamW(double weightDecay) {
+        return AdamW.Config.of(weightDecay).withNoDecay(EnumSet.of(Parameter.Kind.BIAS, Parameter.Kind.NORM,
+                Parameter.Kind.REL_POS, Parameter.Kind.EMBEDDING));
+    }
 
     /**
      * Input frames: one second of fbank frames for Speech Commands, four seconds for NSynth notes, and AST's ESC-50

@@ -17,7 +17,6 @@ import dev.mast.train.features.EvaluationExamples;
 import dev.mast.train.loss.BceWithLogitsLoss;
 import dev.mast.train.loss.CrossEntropyLoss;
 import dev.mast.train.loss.Loss;
-import dev.mast.train.optim.AdamW;
 import dev.mast.train.optim.CosineWarmupSchedule;
 import dev.mast.train.optim.LearningRateSchedule;
 import dev.mast.train.random.RandomStream;
@@ -32,7 +31,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -52,10 +50,6 @@ import java.util.Map;
  * (even after {@code kill -9}) ends exactly as the uninterrupted run would have.
  */
 public final class Trainer {
-    /** AdamW's weight decay applies to weights only (timm's usual exclusions, plus AST's embeddings). */
-    private static final EnumSet<Parameter.Kind> NO_DECAY = EnumSet.of(Parameter.Kind.BIAS, Parameter.Kind.NORM,
-            Parameter.Kind.REL_POS, Parameter.Kind.EMBEDDING);
-
     private final TrainSettings settings;
     private final TrainingData data;
     private final TrainingModel model;
@@ -90,8 +84,8 @@ public final class Trainer {
         ExampleAugmenter augmenter = new ExampleAugmenter(settings.augment(), data.noises(), data.clips(Split.TRAIN),
                 data.frontEnd(), data.normalization());
         int clips = data.clips(Split.TRAIN).size();
-        AdamW.Config adam = AdamW.Config.of(o.weightDecay()).withNoDecay(NO_DECAY);
-        try (TrainingStep step = new TrainingStep(trainable, trainLoss, adam, o.clipNorm(), pool);
+        try (TrainingStep step = new TrainingStep(trainable, trainLoss, TrainDefaults.adamW(o.weightDecay()),
+                o.clipNorm(), pool);
              BatchPipeline train = BatchPipeline.training(augmenter, clips, settings.seed(), o.batch(),
                      settings.dataThreads(), TrainDefaults.PREFETCH);
              BatchPipeline validation = evaluation(Split.VALIDATION);

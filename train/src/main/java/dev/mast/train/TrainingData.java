@@ -13,6 +13,7 @@ import dev.mast.train.features.FeatureNormalization;
 import dev.mast.train.features.NormalizationStats;
 
 import java.io.IOException;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -47,11 +48,12 @@ public final class TrainingData {
 
     /**
      * Lists the data set, decodes the noise recordings if {@code withNoise}, and computes the normalisation from the
-     * training clips on {@code threads} threads if {@code s} does not give it.
+     * training clips on {@code threads} threads if {@code s} does not give it (saying so on {@code log}).
      *
      * @throws IOException a one-line error naming the folder or file at fault (no training clips included)
      */
-    public static TrainingData load(DataSettings s, boolean withNoise, int threads) throws IOException {
+    public static TrainingData load(DataSettings s, boolean withNoise, int threads, PrintStream log)
+            throws IOException {
         Task task = Task.parse(s.task());
         LabeledDataset dataset = task.read(s);
         if (dataset.clips(Split.TRAIN).isEmpty()) throw new IOException(s.data() + ": no training clips");
@@ -67,6 +69,8 @@ public final class TrainingData {
         }
         DataSettings resolved = s;
         if (!s.hasNormalization()) {
+            log.println("computing the normalisation from the " + dataset.clips(Split.TRAIN).size()
+                    + " training clips ...");
             FbankStats stats = NormalizationStats.compute(clips.get(Split.TRAIN), frontEnd, threads);
             // AST's convention: the stored divisor is twice the standard deviation.
             resolved = s.withNormalization((float) stats.mean(), 2 * (float) stats.std());

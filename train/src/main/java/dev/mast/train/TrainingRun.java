@@ -39,8 +39,7 @@ public final class TrainingRun {
     /** Starts a new run with {@code settings} in {@code dir} (created; must not hold a run already). */
     public RunResult start(TrainSettings settings, Path dir) throws IOException {
         RunFolder.requireNew(dir);
-        TrainingData data = load(settings);
-        return train(settings, data, RunFolder.create(dir), false);
+        return train(settings, () -> RunFolder.create(dir), false);
     }
 
     /**
@@ -63,23 +62,21 @@ public final class TrainingRun {
         if (threads > 0) s = s.withThreads(threads, s.dataThreads());
         if (data != null) s = s.withData(s.data().withData(data));
         boolean fromCheckpoint = Files.isRegularFile(dir.resolve("checkpoint.safetensors"));
-        RunFolder run = fromCheckpoint ? RunFolder.resume(dir) : RunFolder.create(dir);
         if (!fromCheckpoint) out.println("no checkpoint yet in " + dir + ": starting the run from the beginning");
-        return train(s, load(s), run, fromCheckpoint);
+        return train(s, () -> fromCheckpoint ? RunFolder.resume(dir) : RunFolder.create(dir), fromCheckpoint);
     }
 
-    private TrainingData load(TrainSettings settings) throws IOException {
-        DataSettings d = settings.data();
-        if (!d.hasNormalization()) {
-            out.println("computing the normalisation from the training clips of " + d.data() + " ...");
-        }
-        return TrainingData.load(d, settings.augment().backgroundProbability() > 0, settings.dataThreads());
+    /** Opens the run folder once everything else is ready, so that a failed preparation leaves no folder behind. */
+    @FunctionalInterface
+    private interface FolderOpener {
+        RunFolder open() throws IOException;
     }
 
-    private RunResult train(TrainSettings settings, TrainingData data, RunFolder run, boolean resume)
-            throws IOException {
+    private RunResult train(TrainSettings settings, FolderOpener folder, boolean resume) throws IOException {
+        // the statistics pass runs before training, so it may use every thread (its result does not depend on them)
+        TrainingData data = TrainingData.load(settings.data(), settings.augment().backgroundProbability() > 0,
+                Math.max(settings.threads(), settings.dataThreads()), out);
         TrainSettings s = settings.withData(data.settings());
-        AtomicFile.writeString(run.settings(), s.toJsonText());
         out.println(data.dataset().summary());
         out.printf(Locale.ROOT, "input: %s fbank, %d frames x %d bins, normalised (x - %.5f) / %.5f%n",
                 data.frontEnd().kindName(), data.frontEnd().frames(), data.frontEnd().bins(), s.data().normMean(),
@@ -88,6 +85,8 @@ public final class TrainingRun {
         try (EnginePool pool = new EnginePool(s.threads());
              TrainingModel model = factory.create(new ModelSpec(s.model(), s.stem(), s.data().frames(),
                      data.frontEnd().bins(), data.classes().size(), initSeed, pool))) {
+            RunFolder run = folder.open();
+            AtomicFile.writeString(run.settings(), s.toJsonText());
             out.println("model: " + model.description() + "; " + s.threads() + " compute threads, "
                     + s.dataThreads() + " data threads");
             out.println("run folder: " + run.root());
