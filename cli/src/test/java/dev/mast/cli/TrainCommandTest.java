@@ -1,5 +1,6 @@
 package dev.mast.cli;
 
+import dev.mast.engine.io.Json;
 import dev.mast.train.TrainSettings;
 import dev.mast.train.testing.LinearSoftmaxModel;
 import dev.mast.train.testing.SyntheticKws;
@@ -10,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -57,6 +60,19 @@ class TrainCommandTest {
         try (var entries = Files.list(dir.resolve("cache"))) {
             assertEquals(12, entries.filter(p -> p.toString().endsWith(".f32")).count());
         }
+    }
+
+    @Test
+    void aSilenceClassIsCutFromTheBackgroundNoise() throws IOException {
+        Path out = dir.resolve("silence");
+        CommandRunner.Result r = train("--data", data.toString(), "--out", out.toString(), "--frames", "48",
+                "--epochs", "1", "--batch", "8", "--silence", "0.5", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        Map<?, ?> test = (Map<?, ?>) ((Map<?, ?>) Json.parse(Files.readString(out.resolve("metrics.json")))).get("test");
+        List<?> classes = (List<?>) test.get("classes");
+        Map<?, ?> silence = (Map<?, ?>) classes.getLast();
+        assertEquals("_silence_", silence.get("name"));
+        assertEquals(3L, silence.get("support"), "half as many silence clips as the 6 word clips of the test split");
     }
 
     @Test

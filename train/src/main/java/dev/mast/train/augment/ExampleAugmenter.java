@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  * Each step draws from its own generator, derived from the sample's {@link SampleKey}; so the result depends only on
  * (seed, epoch, position, clip), never on threads or on which steps are switched on. Safe to call from several
  * threads at once if the {@link ClipSource}, {@link FrontEnd} and {@link Normalizer} are.
+ *
+ * <p>When no waveform step (1–4) is on, the features of the unmodified clip come from
+ * {@link ClipSource#features}, which may serve them from a cache; the result is the same.
  */
 public final class ExampleAugmenter {
     /** The training clips, decoded. */

@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 /**
  * Test-only: writes a tiny data set in the Speech Commands layout. Keywords "low" (a 300 Hz tone) and "high"
  * (2.5 kHz), the unknown word "hiss" (white noise), half-second 16 kHz clips with random level and pitch jitter;
- * a {@code _background_noise_} recording; validation and test lists. Classes: low, high, _unknown_.
+ * a ten-second {@code _background_noise_} recording; validation and test lists. Classes: low, high, _unknown_.
  */
 public final class SyntheticKws {
     /** Samples per clip: 0.5 s, 48 fbank frames. */
@@ -39,7 +39,7 @@ public final class SyntheticKws {
         Files.write(root.resolve("validation_list.txt"), validation);
         Files.write(root.resolve("testing_list.txt"), test);
         SplittableRandom r = new SplittableRandom(99);
-        float[] noise = new float[32000];
+        float[] noise = new float[160000]; // ten one-second windows for _silence_ clips
         for (int i = 0; i < noise.length; i++) noise[i] = (float) (0.05 * r.nextGaussian());
         writeWav(root.resolve("_background_noise_/noise.wav"), noise, 16000);
         return root;
