@@ -16,7 +16,9 @@ public final class Main {
             new ForwardCommand(),
             new ImportCommand(),
             new ClassifyCommand(),
-            new EmbedCommand());
+            new EmbedCommand(),
+            new TrainCommand(),
+            new EvalCommand());
 
     private Main() {}
 
@@ -35,7 +37,11 @@ public final class Main {
             System.err.println("mast: unknown command '" + argv[0] + "' (see mast --help)");
             return 2;
         }
-        String[] rest = Arrays.copyOfRange(argv, 1, argv.length);
+        return run(cmd, Arrays.copyOfRange(argv, 1, argv.length));
+    }
+
+    /** Runs one command with its arguments: {@code --help}, errors as one line and the exit code. */
+    static int run(Command cmd, String[] rest) {
         if (Arrays.asList(rest).contains("--help")) {
             System.out.print(cmd.help());
             return 0;

@@ -1,5 +1,10 @@
 package dev.mast.train.augment;
 
+import dev.mast.engine.io.JsonFields;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * Which training augmentations run and with what parameters. A zero probability, width or range turns a step off.
  *
@@ -49,5 +54,32 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
     public AugmentSettings withCrop(int samples) {
         return new AugmentSettings(mixupProbability, mixupAlpha, samples, timeShiftSamples, backgroundProbability,
                 backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll);
+    }
+
+    /** The settings as a JSON object (a run's {@code run.json}). */
+    public Map<String, Object> toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mixup_probability", mixupProbability);
+        m.put("mixup_alpha", mixupAlpha);
+        m.put("crop_samples", cropSamples);
+        m.put("time_shift_samples", timeShiftSamples);
+        m.put("background_probability", backgroundProbability);
+        m.put("background_min_snr_db", backgroundMinSnrDb);
+        m.put("background_max_snr_db", backgroundMaxSnrDb);
+        m.put("freq_mask", freqMask);
+        m.put("time_mask", timeMask);
+        m.put("feature_noise", featureNoise);
+        m.put("max_roll", maxRoll);
+        return m;
+    }
+
+    /** Reads what {@link #toJson()} wrote; errors name the field. */
+    public static AugmentSettings fromJson(JsonFields f) {
+        return new AugmentSettings(f.number("mixup_probability"), f.number("mixup_alpha"),
+                (int) f.integer("crop_samples", 0, Integer.MAX_VALUE),
+                (int) f.integer("time_shift_samples", 0, Integer.MAX_VALUE), f.number("background_probability"),
+                f.number("background_min_snr_db"), f.number("background_max_snr_db"),
+                (int) f.integer("freq_mask", 0, Integer.MAX_VALUE), (int) f.integer("time_mask", 0, Integer.MAX_VALUE),
+                f.bool("feature_noise"), (int) f.integer("max_roll", 0, Integer.MAX_VALUE));
     }
 }

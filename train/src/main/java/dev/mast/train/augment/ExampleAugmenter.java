@@ -24,6 +24,9 @@ import java.util.random.RandomGenerator;
  * Each step draws from its own generator, derived from the sample's {@link SampleKey}; so the result depends only on
  * (seed, epoch, position, clip), never on threads or on which steps are switched on. Safe to call from several
  * threads at once if the {@link ClipSource}, {@link FrontEnd} and {@link Normalizer} are.
+ *
+ * <p>When no waveform step (1–4) is on, the features of the unmodified clip come from
+ * {@link ClipSource#features}, which may serve them from a cache; the result is the same.
  */
 public final class ExampleAugmenter {
     /** The training clips, decoded. */
@@ -36,6 +39,15 @@ public final class ExampleAugmenter {
 
         /** The target row of clip {@code clip} (one-hot or multi-hot over the classes); not modified. */
         float[] target(int clip);
+
+        /**
+         * The front end's features of the unmodified clip {@code clip}, in a new array the caller may modify. What
+         * the augmenter uses when no waveform step is on; a source may serve them from a cache (see
+         * {@link FrontEnd#cacheKey()}) as long as they equal {@code frontEnd.features(waveform(clip))}.
+         */
+        default float[] features(int clip, FrontEnd frontEnd) throws IOException {
+            return frontEnd.features(waveform(clip));
+        }
     }
 
     /**
@@ -48,6 +60,14 @@ public final class ExampleAugmenter {
         int frames();
 
         int bins();
+
+        /**
+         * Identifies everything that determines this front end's output for a given waveform (kind, bins, frames,
+         * version), so that features can be cached across runs; null (the default) when they must not be.
+         */
+        default String cacheKey() {
+            return null;
+        }
     }
 
     /** Feature normalisation in place, e.g. AST's (x − mean) / (2·std). */
@@ -95,22 +115,28 @@ public final class ExampleAugmenter {
 
     /** The augmented example for training clip {@code clip} at sample key {@code key}. */
     public Example training(SampleKey key, int clip) throws IOException {
-        RandomGenerator cropRng = key.generator(RandomStream.CROP);
-        float[] wave = clips.waveform(clip);
-        wave = crop != null ? crop.random(wave, cropRng) : wave.clone();
         float[] target = clips.target(clip).clone();
-        if (mixup != null) {
-            WaveformMixup.Plan plan = mixup.plan(key.generator(RandomStream.MIXUP), clips.size());
-            if (plan != null) {
-                float[] other = clips.waveform(plan.partner());
-                if (crop != null) other = crop.random(other, cropRng);
-                wave = WaveformMixup.mix(wave, other, plan.lambda());
-                target = WaveformMixup.mixTargets(target, clips.target(plan.partner()), plan.lambda());
+        float[] features;
+        if (crop == null && mixup == null && timeShift == null && background == null) {
+            // No step changes the waveform: the clip's plain features (possibly cached) are the starting point.
+            features = checked(clips.features(clip, frontEnd));
+        } else {
+            RandomGenerator cropRng = key.generator(RandomStream.CROP);
+            float[] wave = clips.waveform(clip);
+            wave = crop != null ? crop.random(wave, cropRng) : wave.clone();
+            if (mixup != null) {
+                WaveformMixup.Plan plan = mixup.plan(key.generator(RandomStream.MIXUP), clips.size());
+                if (plan != null) {
+                    float[] other = clips.waveform(plan.partner());
+                    if (crop != null) other = crop.random(other, cropRng);
+                    wave = WaveformMixup.mix(wave, other, plan.lambda());
+                    target = WaveformMixup.mixTargets(target, clips.target(plan.partner()), plan.lambda());
+                }
             }
+            if (timeShift != null) timeShift.apply(wave, key.generator(RandomStream.TIME_SHIFT));
+            if (background != null) background.apply(wave, key.generator(RandomStream.BACKGROUND_NOISE));
+            features = features(wave);
         }
-        if (timeShift != null) timeShift.apply(wave, key.generator(RandomStream.TIME_SHIFT));
-        if (background != null) background.apply(wave, key.generator(RandomStream.BACKGROUND_NOISE));
-        float[] features = features(wave);
         if (specAugment != null) {
             specAugment.apply(features, frontEnd.frames(), frontEnd.bins(), key.generator(RandomStream.SPEC_AUGMENT));
         }
@@ -130,7 +156,10 @@ public final class ExampleAugmenter {
     }
 
     private float[] features(float[] wave) {
-        float[] f = frontEnd.features(wave);
+        return checked(frontEnd.features(wave));
+    }
+
+    private float[] checked(float[] f) {
         if (f.length != frontEnd.frames() * frontEnd.bins()) {
             throw new IllegalStateException("front end returned " + f.length + " values, expected "
                     + frontEnd.frames() + " x " + frontEnd.bins());

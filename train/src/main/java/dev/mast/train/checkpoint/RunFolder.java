@@ -15,6 +15,7 @@ import java.nio.file.Path;
  *   curves.png, curves.html training curves
  *   confusion.txt, confusion.png, confusion.html   the test-set confusion matrix at the end
  *   metrics.json            the final test figures as one JSON object
+ *   summary.txt             the run in a few lines for people: settings, best epoch, test figures, times
  * </pre>
  * Every file is replaced atomically when it is written, so a folder is always consistent after a crash.
  */
@@ -30,14 +31,19 @@ public final class RunFolder {
      * earlier run is never overwritten by accident (resume it or choose another folder).
      */
     public static RunFolder create(Path dir) throws IOException {
+        requireNew(dir);
+        Files.createDirectories(dir);
+        return new RunFolder(dir);
+    }
+
+    /** Fails as {@link #create} would, without creating anything (to check before a long preparation). */
+    public static void requireNew(Path dir) throws RunFolderException {
         if (Files.exists(dir) && !Files.isDirectory(dir)) throw new RunFolderException(dir, "exists and is not a folder");
         RunFolder f = new RunFolder(dir);
         if (Files.exists(f.checkpoint())) {
             throw new RunFolderException(dir, "already holds a training run (" + f.checkpoint().getFileName()
                     + "); resume it or choose another folder");
         }
-        Files.createDirectories(dir);
-        return f;
     }
 
     /** The folder of an interrupted run, which must hold a checkpoint. */
@@ -96,5 +102,9 @@ public final class RunFolder {
 
     public Path metrics() {
         return root.resolve("metrics.json");
+    }
+
+    public Path summary() {
+        return root.resolve("summary.txt");
     }
 }

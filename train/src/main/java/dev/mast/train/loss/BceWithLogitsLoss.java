@@ -16,13 +16,15 @@ import dev.mast.engine.tensor.Tensor;
  * </pre>
  * Computed in double from the float32 inputs; (B, K) tensors of any strides.
  */
-public final class BceWithLogitsLoss {
+public final class BceWithLogitsLoss implements Loss {
     /** Forward: the mean loss. */
+    @Override
     public double forward(Tensor logits, Tensor targets) {
         return run(logits, targets, null);
     }
 
     /** Backward: writes ∂loss/∂logits into {@code dLogits} and returns the loss. */
+    @Override
     public double backward(Tensor logits, Tensor targets, Tensor dLogits) {
         Shapes.requireSame("binary cross-entropy gradient", logits, dLogits);
         return run(logits, targets, dLogits);

@@ -19,7 +19,7 @@ import dev.mast.engine.tensor.Tensor;
  * Each row is computed in double from the float32 logits; results are rounded to float32 once. Logits and targets are
  * (B, K) tensors of any strides.
  */
-public final class CrossEntropyLoss {
+public final class CrossEntropyLoss implements Loss {
     private final double labelSmoothing;
 
     /** @param labelSmoothing ε in [0, 1]; 0 for none */
@@ -35,11 +35,13 @@ public final class CrossEntropyLoss {
     }
 
     /** Forward: the mean loss for probability targets (B, K). */
+    @Override
     public double forward(Tensor logits, Tensor targets) {
         return run(logits, targets.toArray(), null);
     }
 
     /** Backward: writes ∂loss/∂logits into {@code dLogits} (B, K) and returns the loss (computed on the way). */
+    @Override
     public double backward(Tensor logits, Tensor targets, Tensor dLogits) {
         Shapes.requireSame("cross-entropy gradient", logits, dLogits);
         return run(logits, targets.toArray(), dLogits);

@@ -21,7 +21,9 @@ public enum RandomStream {
     /** Where a crop window starts in a clip longer than the window (random crops of long clips). */
     CROP(7),
     /** Stochastic model regularisers drawn per training step (drop-path); index = step, epoch = 0. */
-    MODEL(8);
+    MODEL(8),
+    /** The model's initial parameters (one draw of a seed at epoch 0, position 0). */
+    INIT(9);
 
     private final int id;
 
