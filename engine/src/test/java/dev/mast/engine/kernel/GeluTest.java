@@ -53,10 +53,10 @@ class GeluTest {
             else if (x > 0) maxUlps = Math.max(maxUlps, err / Math.ulp((float) x));
             else if (Math.abs(ref) > 1e-30) maxRelNegative = Math.max(maxRelNegative, err / Math.abs(ref));
         }
-        // The float32 result itself is within half an ulp; these bounds are what the erfc-tail form achieves.
-        assertTrue(maxSmall <= 1.3e-7, "max abs error for |x| <= 2: " + maxSmall);
-        assertTrue(maxUlps <= 1.0, "max error for x > 2 in ulps of x: " + maxUlps);
-        assertTrue(maxRelNegative <= 2e-6, "max relative error for x < -2: " + maxRelNegative);
+        // The accuracy Gelu documents (the float32 rounding of the result alone is half an ulp).
+        assertTrue(maxSmall <= 1.1e-7, "max abs error for |x| <= 2: " + maxSmall);
+        assertTrue(maxUlps <= 0.6, "max error for x > 2 in ulps of x: " + maxUlps);
+        assertTrue(maxRelNegative <= 4e-7, "max relative error for x < -2: " + maxRelNegative);
     }
 
     @Test
@@ -93,7 +93,7 @@ class GeluTest {
                         Tensor y = Layouts.values()[(layout.ordinal() + 1) % 4].view(arena, shape);
                         Gelu.forward(pool, x, y);
                         float[] got = y.toArray();
-                        Close.assertClose("gelu " + layout, expected, got, 3e-7, 1.3e-7);
+                        Close.assertClose("gelu " + layout, expected, got, 7e-8, 1.1e-7);
                         Layouts.assertGuardsIntact(y);
                         Layouts.assertGuardsIntact(x);
                         if (first == null) first = got;
@@ -114,7 +114,7 @@ class GeluTest {
                 Gelu.forwardRun(MemorySegment.ofArray(buf), (long) start * Float.BYTES, n);
                 for (int i = 0; i < buf.length; i++) {
                     float expected = i >= start && i < start + n ? ReferenceKernels.gelu(values[i]) : values[i];
-                    assertEquals(expected, buf[i], 1.3e-7 + 3e-7 * Math.abs(expected), "start " + start + " n " + n
+                    assertEquals(expected, buf[i], 1.1e-7 + 7e-8 * Math.abs(expected), "start " + start + " n " + n
                             + " i " + i);
                 }
             }
