@@ -4,7 +4,6 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -20,9 +19,10 @@ import java.lang.foreign.MemorySegment;
  *   backward: dx[r, q, c] = Σ over (i, a), (j, b) with r = i·sh - 1 + a, q = j·sw - 1 + b of dy[i, j, c]·w[c, a, b]
  *             dw[c, a, b] += Σ_images Σ_ij dy[i, j, c]·x[i·sh - 1 + a, j·sw - 1 + b, c]
  * </pre>
- * Vectorized along C (unit channel stride; other views go through a copy). dx is gathered (each element written
- * once, so it needs no zeroing and no locks); dw is summed per task over a fixed group of images and the task
- * results added in task order, so the bits do not depend on the thread count. dw is accumulated ({@code +=}).
+ * Vectorized along C in blocks of one vector (see {@link Window#channelBlocks}); views with a strided channel
+ * dimension or fewer channels than one vector go through a widened copy. dx is gathered (each element written once,
+ * so it needs no zeroing and no locks); dw is summed per task over a fixed group of images and the task results
+ * added in task order, so the bits do not depend on the thread count. dw is accumulated ({@code +=}).
  */
 public final class DepthwiseConv3x3 {
     private DepthwiseConv3x3() {}
@@ -35,14 +35,16 @@ public final class DepthwiseConv3x3 {
     public static void forward(EnginePool pool, Tensor x, Tensor weight, int strideH, int strideW, Tensor y) {
         checkWindowShapes("depthwise_conv3x3", x, strideH, strideW, y);
         checkWeight("depthwise_conv3x3", weight, x);
-        if (!x.hasUnitInnerStride() || !y.hasUnitInnerStride()) {
-            Tensor yc = Views.scratch(y);
-            forward(pool, Views.contiguous(x), weight, strideH, strideW, yc);
-            if (yc != y) y.copyFrom(yc);
+        if (!Window.direct(x, y)) {
+            int c = x.dim(-1), width = Math.max(c, LANES);
+            Tensor yw = Views.widenedZeros(y, -1, width);
+            forward(pool, Views.widened(x, -1, width), Views.widened(weight, 0, width), strideH, strideW, yw);
+            y.copyFrom(yw.slice(-1, 0, c));
             return;
         }
         Window win = new Window(x, y, strideH, strideW);
         float[] taps = tapMajor(weight);
+        int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), yAt = new OuterIndex(y, 3);
         long outRows = xAt.count() * win.ho;
         int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
@@ -51,7 +53,7 @@ public final class DepthwiseConv3x3 {
                 long image = r / win.ho;
                 int i = (int) (r % win.ho);
                 forwardRow(win, x.storage(), xAt.offset(image), y.storage(), yAt.offset(image) + i * win.ysH, i,
-                        taps);
+                        taps, blocks);
             }
         });
     }
@@ -66,20 +68,24 @@ public final class DepthwiseConv3x3 {
         checkWindowShapes("depthwise_conv3x3_backward", dx, strideH, strideW, dy);
         checkWeight("depthwise_conv3x3_backward", weight, x);
         checkWeight("depthwise_conv3x3_backward", dweight, x);
-        if (!x.hasUnitInnerStride() || !dy.hasUnitInnerStride() || !dx.hasUnitInnerStride()) {
-            Tensor dxc = Views.scratch(dx);
-            backward(pool, Views.contiguous(x), weight, Views.contiguous(dy), strideH, strideW, dxc, dweight);
-            if (dxc != dx) dx.copyFrom(dxc);
+        if (!Window.direct(x, dy, dx)) {
+            int c = x.dim(-1), width = Math.max(c, LANES);
+            Tensor dxw = Views.widenedZeros(dx, -1, width), dww = Views.widened(dweight, 0, width);
+            backward(pool, Views.widened(x, -1, width), Views.widened(weight, 0, width), Views.widened(dy, -1, width),
+                    strideH, strideW, dxw, dww);
+            dx.copyFrom(dxw.slice(-1, 0, c));
+            dweight.copyFrom(dww.slice(0, 0, c));
             return;
         }
         Window win = new Window(x, dy, strideH, strideW);
         float[] taps = tapMajor(weight);
+        int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), dyAt = new OuterIndex(dy, 3), dxAt = new OuterIndex(dx, 3);
         long images = xAt.count();
 
         // dx, gathered row by row of the input.
-        int[] outCol = Window.coveringOutputs(win.w, win.wo, strideW);
         int[] outRow = Window.coveringOutputs(win.h, win.ho, strideH);
+        int[] outCol = Window.coveringOutputs(win.w, win.wo, strideW);
         long inRows = images * win.h;
         long dxsH = dx.stride(-3), dxsW = dx.stride(-2);
         int rowTasks = Split.tasks(inRows, 9L * win.w * win.c, Integer.MAX_VALUE);
@@ -88,28 +94,16 @@ public final class DepthwiseConv3x3 {
                  r++) {
                 long image = r / win.h;
                 int row = (int) (r % win.h);
-                backwardInputRow(win, dy.storage(), dyAt.offset(image), outRow, outCol, row, taps, dx.storage(),
-                        dxAt.offset(image) + row * dxsH, dxsW);
+                backwardInputRow(win, dy.storage(), dyAt.offset(image), outRow, outCol, row, taps, blocks,
+                        dx.storage(), dxAt.offset(image) + row * dxsH, dxsW);
             }
         });
 
-        // dweight, one partial per group of images.
+        // dweight, one partial per group of images, added in task order.
         int tasks = Split.tasks(images, 9L * win.ho * win.wo * win.c, MAX_PARTIALS);
         float[][] partial = new float[tasks][9 * win.c];
-        pool.parallelFor(tasks, t -> {
-            long first = Split.start(images, tasks, t), end = Split.start(images, tasks, t + 1);
-            for (int ch = 0; ch < win.c; ch += LANES) {
-                VectorMask<Float> m = SPECIES.indexInRange(ch, win.c);
-                for (int tap = 0; tap < 9; tap++) {
-                    FloatVector acc = FloatVector.zero(SPECIES);
-                    for (long image = first; image < end; image++) {
-                        acc = weightTap(win, x.storage(), xAt.offset(image) + ch, dy.storage(),
-                                dyAt.offset(image) + ch, tap / 3, tap % 3, m, acc);
-                    }
-                    acc.intoArray(partial[t], tap * win.c + ch, m);
-                }
-            }
-        });
+        pool.parallelFor(tasks, t -> weightGradient(win, x.storage(), xAt, dy.storage(), dyAt,
+                Split.start(images, tasks, t), Split.start(images, tasks, t + 1), blocks, partial[t]));
         for (int ch = 0; ch < win.c; ch++) {
             for (int tap = 0; tap < 9; tap++) {
                 float s = 0;
@@ -121,42 +115,52 @@ public final class DepthwiseConv3x3 {
 
     /** One output row i of one image: y[i, :, :] (yRow is the element offset of y[i, 0, 0]). */
     private static void forwardRow(Window win, MemorySegment xs, long xImage, MemorySegment ys, long yRow, int i,
-                                   float[] taps) {
-        int c = win.c;
+                                   float[] taps, int[] blocks) {
+        int c = win.c, w = win.w;
         int r0 = i * win.sh - 1;
         boolean top = r0 >= 0, bottom = r0 + 2 < win.h;
         long rowMid = xImage + (r0 + 1) * win.xsH;
-        for (int ch = 0; ch < c; ch += LANES) {
-            VectorMask<Float> m = SPECIES.indexInRange(ch, c);
-            FloatVector w00 = tap(taps, 0, c, ch, m), w01 = tap(taps, 1, c, ch, m), w02 = tap(taps, 2, c, ch, m);
-            FloatVector w10 = tap(taps, 3, c, ch, m), w11 = tap(taps, 4, c, ch, m), w12 = tap(taps, 5, c, ch, m);
-            FloatVector w20 = tap(taps, 6, c, ch, m), w21 = tap(taps, 7, c, ch, m), w22 = tap(taps, 8, c, ch, m);
+        long xsW = win.xsW;
+        for (int ch : blocks) {
+            FloatVector w00 = FloatVector.fromArray(SPECIES, taps, ch), w01 = FloatVector.fromArray(SPECIES, taps, c + ch);
+            FloatVector w02 = FloatVector.fromArray(SPECIES, taps, 2 * c + ch);
+            FloatVector w10 = FloatVector.fromArray(SPECIES, taps, 3 * c + ch);
+            FloatVector w11 = FloatVector.fromArray(SPECIES, taps, 4 * c + ch);
+            FloatVector w12 = FloatVector.fromArray(SPECIES, taps, 5 * c + ch);
+            FloatVector w20 = FloatVector.fromArray(SPECIES, taps, 6 * c + ch);
+            FloatVector w21 = FloatVector.fromArray(SPECIES, taps, 7 * c + ch);
+            FloatVector w22 = FloatVector.fromArray(SPECIES, taps, 8 * c + ch);
+            long above = (rowMid - win.xsH + ch) * Float.BYTES, mid = (rowMid + ch) * Float.BYTES;
+            long below = (rowMid + win.xsH + ch) * Float.BYTES;
             for (int j = 0; j < win.wo; j++) {
                 int q0 = j * win.sw - 1;
+                boolean left = q0 >= 0, right = q0 + 2 < w;
+                long qL = q0 * xsW * Float.BYTES, qM = qL + xsW * Float.BYTES, qR = qM + xsW * Float.BYTES;
                 FloatVector acc = FloatVector.zero(SPECIES);
-                if (top) acc = tapRow(win, xs, rowMid - win.xsH + ch, q0, m, w00, w01, w02, acc);
-                acc = tapRow(win, xs, rowMid + ch, q0, m, w10, w11, w12, acc);
-                if (bottom) acc = tapRow(win, xs, rowMid + win.xsH + ch, q0, m, w20, w21, w22, acc);
-                acc.intoMemorySegment(ys, (yRow + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER, m);
+                if (top) {
+                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qL, VectorMath.ORDER).fma(w00, acc);
+                    acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qM, VectorMath.ORDER).fma(w01, acc);
+                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qR, VectorMath.ORDER).fma(w02, acc);
+                }
+                if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qL, VectorMath.ORDER).fma(w10, acc);
+                acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qM, VectorMath.ORDER).fma(w11, acc);
+                if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qR, VectorMath.ORDER).fma(w12, acc);
+                if (bottom) {
+                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qL, VectorMath.ORDER).fma(w20, acc);
+                    acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qM, VectorMath.ORDER).fma(w21, acc);
+                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qR, VectorMath.ORDER).fma(w22, acc);
+                }
+                acc.intoMemorySegment(ys, (yRow + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
             }
         }
     }
 
-    /** acc + the three taps of one kernel row at input columns q0..q0+2 (those inside the image). */
-    private static FloatVector tapRow(Window win, MemorySegment xs, long rowOff, int q0, VectorMask<Float> m,
-                                      FloatVector wLeft, FloatVector wMid, FloatVector wRight, FloatVector acc) {
-        if (q0 >= 0) acc = load(xs, rowOff + q0 * win.xsW, m).fma(wLeft, acc);
-        acc = load(xs, rowOff + (q0 + 1) * win.xsW, m).fma(wMid, acc);
-        if (q0 + 2 < win.w) acc = load(xs, rowOff + (q0 + 2) * win.xsW, m).fma(wRight, acc);
-        return acc;
-    }
-
     /** dx[row, :, :] of one image, gathered from the outputs whose windows cover it. */
     private static void backwardInputRow(Window win, MemorySegment dys, long dyImage, int[] outRow, int[] outCol,
-                                         int row, float[] taps, MemorySegment dxs, long dxRow, long dxsW) {
+                                         int row, float[] taps, int[] blocks, MemorySegment dxs, long dxRow,
+                                         long dxsW) {
         int c = win.c;
-        for (int ch = 0; ch < c; ch += LANES) {
-            VectorMask<Float> m = SPECIES.indexInRange(ch, c);
+        for (int ch : blocks) {
             for (int q = 0; q < win.w; q++) {
                 FloatVector acc = FloatVector.zero(SPECIES);
                 for (int a = 0; a < 3; a++) {
@@ -165,37 +169,45 @@ public final class DepthwiseConv3x3 {
                     for (int b = 0; b < 3; b++) {
                         int j = outCol[q * 3 + b];
                         if (j < 0) continue;
-                        FloatVector g = load(dys, dyImage + i * win.ysH + j * win.ysW + ch, m);
-                        acc = g.fma(tap(taps, a * 3 + b, c, ch, m), acc);
+                        FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
+                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                        acc = g.fma(FloatVector.fromArray(SPECIES, taps, (a * 3 + b) * c + ch), acc);
                     }
                 }
-                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, VectorMath.ORDER, m);
+                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, VectorMath.ORDER);
             }
         }
     }
 
-    /** acc + Σ_ij dy[i, j]·x[i·sh - 1 + a, j·sw - 1 + b] over the outputs whose tap (a, b) is inside the image. */
-    private static FloatVector weightTap(Window win, MemorySegment xs, long xImage, MemorySegment dys, long dyImage,
-                                         int a, int b, VectorMask<Float> m, FloatVector acc) {
-        int iFirst = Window.firstOutput(a), iEnd = Window.endOutput(a, win.sh, win.h, win.ho);
-        int jFirst = Window.firstOutput(b), jEnd = Window.endOutput(b, win.sw, win.w, win.wo);
-        for (int i = iFirst; i < iEnd; i++) {
-            long xRow = xImage + (long) (i * win.sh - 1 + a) * win.xsH;
-            long dyRow = dyImage + i * win.ysH;
-            for (int j = jFirst; j < jEnd; j++) {
-                FloatVector g = load(dys, dyRow + j * win.ysW, m);
-                acc = g.fma(load(xs, xRow + (long) (j * win.sw - 1 + b) * win.xsW, m), acc);
+    /**
+     * partial[(a·3 + b)·C + c] = Σ over images [first, end) and outputs (i, j) whose tap (a, b) is inside the image
+     * of dy[i, j, c]·x[i·sh - 1 + a, j·sw - 1 + b, c]: a fixed order per channel.
+     */
+    private static void weightGradient(Window win, MemorySegment xs, OuterIndex xAt, MemorySegment dys,
+                                       OuterIndex dyAt, long first, long end, int[] blocks, float[] partial) {
+        for (int ch : blocks) {
+            for (int tap = 0; tap < 9; tap++) {
+                int a = tap / 3, b = tap % 3;
+                int iFirst = Window.firstOutput(a), iEnd = Window.endOutput(a, win.sh, win.h, win.ho);
+                int jFirst = Window.firstOutput(b), jEnd = Window.endOutput(b, win.sw, win.w, win.wo);
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (long image = first; image < end; image++) {
+                    long xImage = xAt.offset(image) + ch, dyImage = dyAt.offset(image) + ch;
+                    for (int i = iFirst; i < iEnd; i++) {
+                        long xRow = xImage + (long) (i * win.sh - 1 + a) * win.xsH;
+                        long dyRow = dyImage + i * win.ysH;
+                        for (int j = jFirst; j < jEnd; j++) {
+                            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
+                                    (dyRow + j * win.ysW) * Float.BYTES, VectorMath.ORDER);
+                            FloatVector v = FloatVector.fromMemorySegment(SPECIES, xs,
+                                    (xRow + (long) (j * win.sw - 1 + b) * win.xsW) * Float.BYTES, VectorMath.ORDER);
+                            acc = g.fma(v, acc);
+                        }
+                    }
+                }
+                acc.intoArray(partial, tap * win.c + ch);
             }
         }
-        return acc;
-    }
-
-    private static FloatVector load(MemorySegment s, long elementOffset, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(SPECIES, s, elementOffset * Float.BYTES, VectorMath.ORDER, m);
-    }
-
-    private static FloatVector tap(float[] taps, int tap, int c, int ch, VectorMask<Float> m) {
-        return FloatVector.fromArray(SPECIES, taps, tap * c + ch, m);
     }
 
     /** weight [C, 1, 3, 3] as taps[(a·3 + b)·C + c], so that a tap's weights for consecutive channels are adjacent. */

@@ -126,34 +126,46 @@ public final class LayerNorm {
     private static float forwardRow(MemorySegment xs, long xOff, MemorySegment gs, long gOff, MemorySegment bs,
                                     long bOff, float eps, MemorySegment ys, long yOff, int c, MemorySegment means,
                                     long meanAt) {
-        int vecEnd = c - c % LANES;
-        VectorMask<Float> tail = SPECIES.indexInRange(vecEnd, c);
+        int whole = c - c % LANES;
+        VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+        long tailOff = (long) whole * Float.BYTES;
+        // mean (masked-off lanes load as 0)
         FloatVector acc = FloatVector.zero(SPECIES);
-        for (int i = 0; i < vecEnd; i += LANES) acc = acc.add(load(xs, xOff, i));
-        if (vecEnd < c) acc = acc.add(load(xs, xOff, vecEnd, tail));
-        float mean = VectorMath.sumLanes(acc) / c;
+        for (int i = 0; i < whole; i += LANES) {
+            acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, VectorMath.ORDER));
+        }
+        if (whole < c) acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail));
+        float mean = VectorMath.sum(acc) / c;
         if (means != null) means.setAtIndex(ValueLayout.JAVA_FLOAT, meanAt, mean);
         FloatVector mu = FloatVector.broadcast(SPECIES, mean);
+        // biased variance, from the centred values
         acc = FloatVector.zero(SPECIES);
-        for (int i = 0; i < vecEnd; i += LANES) {
-            FloatVector d = load(xs, xOff, i).sub(mu);
+        for (int i = 0; i < whole; i += LANES) {
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, VectorMath.ORDER)
+                    .sub(mu);
             acc = d.fma(d, acc);
         }
-        if (vecEnd < c) {
-            FloatVector d = load(xs, xOff, vecEnd, tail).sub(mu).blend(0f, tail.not());
+        if (whole < c) {
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+                    .blend(0f, tail.not());
             acc = d.fma(d, acc);
         }
-        float rstd = (float) (1 / Math.sqrt(VectorMath.sumLanes(acc) / c + eps));
+        float rstd = (float) (1 / Math.sqrt(VectorMath.sum(acc) / c + eps));
         FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
-        for (int i = 0; i < vecEnd; i += LANES) {
-            FloatVector xhat = load(xs, xOff, i).sub(mu).mul(rs);
-            xhat.fma(load(gs, gOff, i), load(bs, bOff, i)).intoMemorySegment(ys, yOff + (long) i * Float.BYTES,
-                    VectorMath.ORDER);
+        // y = (x - mean)·rstd·gamma + beta
+        for (int i = 0; i < whole; i += LANES) {
+            long o = (long) i * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, VectorMath.ORDER);
+            xhat.fma(g, b).intoMemorySegment(ys, yOff + o, VectorMath.ORDER);
         }
-        if (vecEnd < c) {
-            FloatVector xhat = load(xs, xOff, vecEnd, tail).sub(mu).mul(rs);
-            xhat.fma(load(gs, gOff, vecEnd, tail), load(bs, bOff, vecEnd, tail))
-                    .intoMemorySegment(ys, yOff + (long) vecEnd * Float.BYTES, VectorMath.ORDER, tail);
+        if (whole < c) {
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+                    .mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + tailOff, VectorMath.ORDER, tail);
+            xhat.fma(g, b).intoMemorySegment(ys, yOff + tailOff, VectorMath.ORDER, tail);
         }
         return rstd;
     }
@@ -162,39 +174,49 @@ public final class LayerNorm {
     private static void backwardRow(MemorySegment xs, long xOff, MemorySegment dys, long dyOff, MemorySegment gs,
                                     long gOff, float mean, float rstd, MemorySegment dxs, long dxOff,
                                     float[] dgamma, float[] dbeta, int c) {
-        int vecEnd = c - c % LANES;
-        VectorMask<Float> tail = SPECIES.indexInRange(vecEnd, c);
+        int whole = c - c % LANES;
+        VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+        long tailOff = (long) whole * Float.BYTES;
         FloatVector mu = FloatVector.broadcast(SPECIES, mean);
         FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
-        // Pass 1: Σg and Σg·x̂ (g = dy·gamma), and the parameter gradients.
+        // Pass 1: Σg and Σg·x̂ with g = dy·gamma, and the parameter gradients (masked-off lanes load as 0: g = 0).
         FloatVector sumG = FloatVector.zero(SPECIES), sumGx = FloatVector.zero(SPECIES);
-        for (int i = 0; i < c; i += LANES) {
-            VectorMask<Float> m = i < vecEnd ? SPECIES.maskAll(true) : tail;
-            FloatVector xhat = load(xs, xOff, i, m).sub(mu).mul(rs);
-            FloatVector dy = load(dys, dyOff, i, m);
-            FloatVector g = dy.mul(load(gs, gOff, i, m));
+        for (int i = 0; i < whole; i += LANES) {
+            long o = (long) i * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
+            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, VectorMath.ORDER);
+            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER));
             sumG = sumG.add(g);
             sumGx = g.fma(xhat, sumGx);
-            FloatVector.fromArray(SPECIES, dgamma, i, m).add(dy.mul(xhat)).intoArray(dgamma, i, m);
-            FloatVector.fromArray(SPECIES, dbeta, i, m).add(dy).intoArray(dbeta, i, m);
+            dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, i)).intoArray(dgamma, i);
+            dy.add(FloatVector.fromArray(SPECIES, dbeta, i)).intoArray(dbeta, i);
         }
-        FloatVector meanG = FloatVector.broadcast(SPECIES, VectorMath.sumLanes(sumG) / c);
-        FloatVector meanGx = FloatVector.broadcast(SPECIES, VectorMath.sumLanes(sumGx) / c);
+        if (whole < c) {
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+                    .mul(rs);
+            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, VectorMath.ORDER, tail);
+            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail));
+            sumG = sumG.add(g);
+            sumGx = g.fma(xhat, sumGx);
+            dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, whole, tail)).intoArray(dgamma, whole, tail);
+            dy.add(FloatVector.fromArray(SPECIES, dbeta, whole, tail)).intoArray(dbeta, whole, tail);
+        }
+        FloatVector meanG = FloatVector.broadcast(SPECIES, VectorMath.sum(sumG) / c);
+        FloatVector meanGx = FloatVector.broadcast(SPECIES, VectorMath.sum(sumGx) / c);
         // Pass 2: dx = rstd·(g - mean(g) - x̂·mean(g·x̂)).
-        for (int i = 0; i < c; i += LANES) {
-            VectorMask<Float> m = i < vecEnd ? SPECIES.maskAll(true) : tail;
-            FloatVector xhat = load(xs, xOff, i, m).sub(mu).mul(rs);
-            FloatVector g = load(dys, dyOff, i, m).mul(load(gs, gOff, i, m));
-            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs)
-                    .intoMemorySegment(dxs, dxOff + (long) i * Float.BYTES, VectorMath.ORDER, m);
+        for (int i = 0; i < whole; i += LANES) {
+            long o = (long) i * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, VectorMath.ORDER)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER));
+            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + o, VectorMath.ORDER);
         }
-    }
-
-    private static FloatVector load(MemorySegment s, long byteOff, int i) {
-        return FloatVector.fromMemorySegment(SPECIES, s, byteOff + (long) i * Float.BYTES, VectorMath.ORDER);
-    }
-
-    private static FloatVector load(MemorySegment s, long byteOff, int i, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(SPECIES, s, byteOff + (long) i * Float.BYTES, VectorMath.ORDER, m);
+        if (whole < c) {
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+                    .mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, VectorMath.ORDER, tail)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail));
+            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + tailOff, VectorMath.ORDER, tail);
+        }
     }
 }

@@ -15,8 +15,10 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The winner of a window is PyTorch's: taps are scanned row by row, and a tap replaces the current winner when it
  * is greater or NaN. So ties go to the first maximum in scan order, and a NaN wins (the last NaN). The forward
- * output is the winner's value; the backward routes each output gradient to its window's winner:
- * {@code dx[winner(i, j)] += dy[i, j]} (dx overwritten, zero where nothing is routed).
+ * output is the winner's value; the backward routes each output gradient to its window's winner,
+ * {@code dx[winner(i, j)] += dy[i, j]} (dx overwritten, zero where nothing is routed). It runs in two passes that
+ * each write every element once: the winners' tap numbers, then dx gathered from the windows that cover each cell.
+ * Vectorized along C like {@link DepthwiseConv3x3}.
  */
 public final class MaxPool3x3 {
     private MaxPool3x3() {}
@@ -26,13 +28,15 @@ public final class MaxPool3x3 {
 
     public static void forward(EnginePool pool, Tensor x, int strideH, int strideW, Tensor y) {
         DepthwiseConv3x3.checkWindowShapes("max_pool3x3", x, strideH, strideW, y);
-        if (!x.hasUnitInnerStride() || !y.hasUnitInnerStride()) {
-            Tensor yc = Views.scratch(y);
-            forward(pool, Views.contiguous(x), strideH, strideW, yc);
-            if (yc != y) y.copyFrom(yc);
+        if (!Window.direct(x, y)) {
+            int c = x.dim(-1), width = Math.max(c, LANES);
+            Tensor yw = Views.widenedZeros(y, -1, width);
+            forward(pool, Views.widened(x, -1, width), strideH, strideW, yw);
+            y.copyFrom(yw.slice(-1, 0, c));
             return;
         }
         Window win = new Window(x, y, strideH, strideW);
+        int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), yAt = new OuterIndex(y, 3);
         long outRows = xAt.count() * win.ho;
         int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
@@ -40,25 +44,8 @@ public final class MaxPool3x3 {
             for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
                 long image = r / win.ho;
                 int i = (int) (r % win.ho);
-                long xImage = xAt.offset(image), yRow = yAt.offset(image) + i * win.ysH;
-                for (int ch = 0; ch < win.c; ch += LANES) {
-                    VectorMask<Float> m = SPECIES.indexInRange(ch, win.c);
-                    for (int j = 0; j < win.wo; j++) {
-                        FloatVector best = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-                        for (int a = 0; a < 3; a++) {
-                            int row = i * win.sh - 1 + a;
-                            if (row < 0 || row >= win.h) continue;
-                            for (int b = 0; b < 3; b++) {
-                                int col = j * win.sw - 1 + b;
-                                if (col < 0 || col >= win.w) continue;
-                                FloatVector v = load(x.storage(), xImage + row * win.xsH + col * win.xsW + ch, m);
-                                best = best.blend(v, wins(v, best));
-                            }
-                        }
-                        best.intoMemorySegment(y.storage(), (yRow + j * win.ysW + ch) * Float.BYTES,
-                                VectorMath.ORDER, m);
-                    }
-                }
+                windowRow(win, x.storage(), xAt.offset(image), i, blocks, y.storage(),
+                        yAt.offset(image) + i * win.ysH, win.ysW, null, 0);
             }
         });
     }
@@ -67,83 +54,107 @@ public final class MaxPool3x3 {
     public static void backward(EnginePool pool, Tensor x, Tensor dy, int strideH, int strideW, Tensor dx) {
         DepthwiseConv3x3.checkWindowShapes("max_pool3x3_backward", x, strideH, strideW, dy);
         DepthwiseConv3x3.checkWindowShapes("max_pool3x3_backward", dx, strideH, strideW, dy);
-        if (!x.hasUnitInnerStride() || !dy.hasUnitInnerStride() || !dx.hasUnitInnerStride()) {
-            Tensor dxc = Views.scratch(dx);
-            backward(pool, Views.contiguous(x), Views.contiguous(dy), strideH, strideW, dxc);
-            if (dxc != dx) dx.copyFrom(dxc);
+        if (!Window.direct(x, dy, dx)) {
+            int c = x.dim(-1), width = Math.max(c, LANES);
+            Tensor dxw = Views.widenedZeros(dx, -1, width);
+            backward(pool, Views.widened(x, -1, width), Views.widened(dy, -1, width), strideH, strideW, dxw);
+            dx.copyFrom(dxw.slice(-1, 0, c));
             return;
         }
         Window win = new Window(x, dy, strideH, strideW);
+        int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), dyAt = new OuterIndex(dy, 3), dxAt = new OuterIndex(dx, 3);
-        long dxsH = dx.stride(-3), dxsW = dx.stride(-2);
-        int blocks = (win.c + LANES - 1) / LANES;
-        // A task owns a channel block of one image, so its scatter into dx races with no other task.
-        long items = xAt.count() * blocks;
-        int tasks = Split.tasks(items, 9L * win.h * win.w * LANES, Integer.MAX_VALUE);
+        long images = xAt.count();
+
+        // Pass 1: each window's winning tap number, as floats [images, Ho, Wo, C].
+        float[] winners = new float[Math.toIntExact(images * win.ho * win.wo * win.c)];
+        long outRows = images * win.ho;
+        int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
         pool.parallelFor(tasks, t -> {
-            for (long item = Split.start(items, tasks, t), end = Split.start(items, tasks, t + 1); item < end;
-                 item++) {
-                long image = item / blocks;
-                int ch = (int) (item % blocks) * LANES;
-                backwardBlock(win, x.storage(), xAt.offset(image) + ch, dy.storage(), dyAt.offset(image) + ch,
-                        dx.storage(), dxAt.offset(image) + ch, dxsH, dxsW, SPECIES.indexInRange(ch, win.c));
+            for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
+                long image = r / win.ho;
+                int i = (int) (r % win.ho);
+                windowRow(win, x.storage(), xAt.offset(image), i, blocks, null, 0, win.c, winners,
+                        (int) (r * win.wo * win.c));
+            }
+        });
+
+        // Pass 2: dx gathered from the windows covering each input cell that it won.
+        int[] outRow = Window.coveringOutputs(win.h, win.ho, strideH);
+        int[] outCol = Window.coveringOutputs(win.w, win.wo, strideW);
+        long inRows = images * win.h;
+        long dxsH = dx.stride(-3), dxsW = dx.stride(-2);
+        int rowTasks = Split.tasks(inRows, 4L * win.w * win.c, Integer.MAX_VALUE);
+        pool.parallelFor(rowTasks, t -> {
+            for (long r = Split.start(inRows, rowTasks, t), end = Split.start(inRows, rowTasks, t + 1); r < end;
+                 r++) {
+                long image = r / win.h;
+                int row = (int) (r % win.h);
+                gatherRow(win, dy.storage(), dyAt.offset(image), winners, (int) (image * win.ho * win.wo * win.c),
+                        outRow, outCol, row, blocks, dx.storage(), dxAt.offset(image) + row * dxsH, dxsW);
             }
         });
     }
 
-    /** One channel block of one image: zero dx, then add every output's gradient at its window's winner. */
-    private static void backwardBlock(Window win, MemorySegment xs, long xImage, MemorySegment dys, long dyImage,
-                                      MemorySegment dxs, long dxImage, long dxsH, long dxsW, VectorMask<Float> m) {
-        FloatVector zero = FloatVector.zero(SPECIES);
-        for (int r = 0; r < win.h; r++) {
-            for (int q = 0; q < win.w; q++) {
-                zero.intoMemorySegment(dxs, (dxImage + r * dxsH + q * dxsW) * Float.BYTES, VectorMath.ORDER, m);
-            }
-        }
-        for (int i = 0; i < win.ho; i++) {
+    /**
+     * Output row i of one image: the window winners' values into {@code ys} (element offset {@code yRow}, column
+     * stride {@code ysW}) when it is not null, else their tap numbers (a·3 + b) into {@code winners} from index
+     * {@code winnerRow}, columns C apart.
+     */
+    private static void windowRow(Window win, MemorySegment xs, long xImage, int i, int[] blocks, MemorySegment ys,
+                                  long yRow, long ysW, float[] winners, int winnerRow) {
+        // PyTorch starts from -inf and the first tap inside the image, which stays the winner if every tap is -inf.
+        FloatVector minusInf = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int ch : blocks) {
             for (int j = 0; j < win.wo; j++) {
-                // The winner's tap number (a·3 + b) per lane, held as a float; PyTorch starts from -inf and the
-                // first tap inside the image, which stays the winner when every tap is -inf.
-                FloatVector best = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-                int firstTap = (i == 0 ? 3 : 0) + (j == 0 ? 1 : 0);
-                FloatVector winner = FloatVector.broadcast(SPECIES, firstTap);
+                FloatVector best = minusInf;
+                FloatVector tap = FloatVector.broadcast(SPECIES, (i == 0 ? 3 : 0) + (j == 0 ? 1 : 0));
                 for (int a = 0; a < 3; a++) {
                     int row = i * win.sh - 1 + a;
                     if (row < 0 || row >= win.h) continue;
                     for (int b = 0; b < 3; b++) {
                         int col = j * win.sw - 1 + b;
                         if (col < 0 || col >= win.w) continue;
-                        FloatVector v = load(xs, xImage + row * win.xsH + col * win.xsW, m);
-                        VectorMask<Float> w = wins(v, best);
-                        best = best.blend(v, w);
-                        winner = winner.blend(a * 3 + b, w);
+                        FloatVector v = FloatVector.fromMemorySegment(SPECIES, xs,
+                                (xImage + row * win.xsH + col * win.xsW + ch) * Float.BYTES, VectorMath.ORDER);
+                        VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
+                        best = best.blend(v, wins);
+                        tap = tap.blend(a * 3 + b, wins);
                     }
                 }
-                FloatVector g = load(dys, dyImage + i * win.ysH + j * win.ysW, m);
-                for (int a = 0; a < 3; a++) {
-                    int row = i * win.sh - 1 + a;
-                    if (row < 0 || row >= win.h) continue;
-                    for (int b = 0; b < 3; b++) {
-                        int col = j * win.sw - 1 + b;
-                        if (col < 0 || col >= win.w) continue;
-                        VectorMask<Float> here = winner.compare(VectorOperators.EQ, a * 3 + b).and(m);
-                        if (!here.anyTrue()) continue;
-                        long o = (dxImage + row * dxsH + col * dxsW) * Float.BYTES;
-                        FloatVector.fromMemorySegment(SPECIES, dxs, o, VectorMath.ORDER, m)
-                                .add(g.blend(0f, here.not()))
-                                .intoMemorySegment(dxs, o, VectorMath.ORDER, m);
-                    }
+                if (ys != null) {
+                    best.intoMemorySegment(ys, (yRow + j * ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                } else {
+                    tap.intoArray(winners, winnerRow + j * win.c + ch);
                 }
             }
         }
     }
 
-    /** PyTorch's rule: a tap takes over when it is greater than the current winner or NaN. */
-    private static VectorMask<Float> wins(FloatVector v, FloatVector best) {
-        return v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
-    }
-
-    private static FloatVector load(MemorySegment s, long elementOffset, VectorMask<Float> m) {
-        return FloatVector.fromMemorySegment(SPECIES, s, elementOffset * Float.BYTES, VectorMath.ORDER, m);
+    /** dx[row, :, :] of one image: the sum of dy over the covering windows that this cell won. */
+    private static void gatherRow(Window win, MemorySegment dys, long dyImage, float[] winners, int winnerImage,
+                                  int[] outRow, int[] outCol, int row, int[] blocks, MemorySegment dxs, long dxRow,
+                                  long dxsW) {
+        for (int ch : blocks) {
+            for (int q = 0; q < win.w; q++) {
+                FloatVector acc = FloatVector.zero(SPECIES);
+                for (int a = 0; a < 3; a++) {
+                    int i = outRow[row * 3 + a];
+                    if (i < 0) continue;
+                    for (int b = 0; b < 3; b++) {
+                        int j = outCol[q * 3 + b];
+                        if (j < 0) continue;
+                        FloatVector tap = FloatVector.fromArray(SPECIES, winners,
+                                winnerImage + (i * win.wo + j) * win.c + ch);
+                        VectorMask<Float> won = tap.compare(VectorOperators.EQ, a * 3 + b);
+                        if (!won.anyTrue()) continue;
+                        FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
+                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                        acc = acc.add(g, won);
+                    }
+                }
+                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, VectorMath.ORDER);
+            }
+        }
     }
 }

@@ -2,6 +2,8 @@ package dev.mast.engine.kernel;
 
 import dev.mast.engine.tensor.Tensor;
 
+import java.util.Arrays;
+
 /**
  * The items of a view seen as a list over its outer dimensions: a [..., C] view is a list of rows, a
  * [..., H, W, C] view a list of images. {@link #offset} gives the storage element offset of an item's first
@@ -15,6 +17,9 @@ final class OuterIndex {
     private final int[] dims;
     private final long[] strides;
     private final long count;
+    /** One merged outer dimension (or none): the common case, kept small enough for the JIT to inline. */
+    private final boolean single;
+    private final long stride;
 
     /** The items of {@code t} over all but its last {@code innerRank} dimensions. */
     OuterIndex(Tensor t, int innerRank) {
@@ -36,9 +41,11 @@ final class OuterIndex {
             }
         }
         this.base = t.offset();
-        this.dims = java.util.Arrays.copyOf(d, n);
-        this.strides = java.util.Arrays.copyOf(s, n);
+        this.dims = Arrays.copyOf(d, n);
+        this.strides = Arrays.copyOf(s, n);
         this.count = items;
+        this.single = n <= 1;
+        this.stride = n == 1 ? s[0] : 0;
     }
 
     /** Number of items (1 when there are no outer dimensions). */
@@ -48,7 +55,10 @@ final class OuterIndex {
 
     /** Storage element offset of item {@code item}'s first element. */
     long offset(long item) {
-        if (dims.length == 1) return base + item * strides[0];
+        return single ? base + item * stride : offsetOfStrided(item);
+    }
+
+    private long offsetOfStrided(long item) {
         long o = base;
         for (int k = dims.length - 1; k >= 0; k--) {
             o += item % dims[k] * strides[k];

@@ -27,6 +27,28 @@ final class Window {
     }
 
     /**
+     * The first channel of each vector block of C >= LANES channels: 0, LANES, 2·LANES, ..., and C - LANES when
+     * LANES does not divide C. That last block overlaps the one before; kernels that write each output once compute
+     * the shared channels twice, to the same bits, instead of a masked tail.
+     */
+    static int[] channelBlocks(int c) {
+        int whole = c / VectorMath.LANES;
+        boolean overlap = c % VectorMath.LANES != 0;
+        int[] starts = new int[whole + (overlap ? 1 : 0)];
+        for (int k = 0; k < whole; k++) starts[k] = k * VectorMath.LANES;
+        if (overlap) starts[whole] = c - VectorMath.LANES;
+        return starts;
+    }
+
+    /** Whether the vector code can run on these views directly: unit channel stride and at least LANES channels. */
+    static boolean direct(Tensor... views) {
+        for (Tensor t : views) {
+            if (!t.hasUnitInnerStride() || t.dim(-1) < VectorMath.LANES) return false;
+        }
+        return true;
+    }
+
+    /**
      * For input index r in [0, n) and tap a: the output o in [0, outN) with o·stride - 1 + a == r, or -1 if there
      * is none. Entry r·3 + a.
      */
