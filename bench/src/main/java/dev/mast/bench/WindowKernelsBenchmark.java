@@ -22,11 +22,11 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The 3×3 window kernels on channels-last images [images, H, W, C] ("images x H x W x C x stride"): depthwise conv, the
- * pooling of pooling attention on (B·heads, H, W, head_dim = 96), and max-pool, the skip path (B, H, W, d_out).
- * Shapes: B=8 at T=128 (12×12 grid; Q stride 1, K/V stride 4, stage-1 Q stride 2 over 2 heads), one 10 s clip
- * (12×101 grid), and the stage-1 skip max-pool over 192 channels. Reports calls/s, GB/s and GFLOPS (the conv's
- * multiply-adds count 2; max-pool compares count 1).
+ * The 3×3 window kernels on channels-last images [images, H, W, C] (parameter "images x H x W x C x stride"):
+ * depthwise conv, the pooling of pooling attention on (B·heads, H, W, head_dim = 96), and max-pool, the skip path
+ * (B, H, W, d_out). Shapes: B=8 at T=128 (12×12 grid; Q stride 1, K/V stride 4, stage-1 Q stride 2 over 2 heads),
+ * one 10 s clip (12×101 grid), and the stage-1 skip max-pool over 192 channels. Reports calls/s, GB/s and GFLOPS
+ * (the conv's multiply-adds count 2; max-pool compares count 1).
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)

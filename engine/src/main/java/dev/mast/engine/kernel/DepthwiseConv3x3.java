@@ -7,6 +7,7 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * Depthwise 3×3 convolution with padding 1 and no bias, channels last: the pooling op of pooling attention.
@@ -29,6 +30,7 @@ public final class DepthwiseConv3x3 {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
     /** At most this many partial weight-gradient buffers per backward call. */
     private static final int MAX_PARTIALS = 32;
 
@@ -122,7 +124,8 @@ public final class DepthwiseConv3x3 {
         long rowMid = xImage + (r0 + 1) * win.xsH;
         long xsW = win.xsW;
         for (int ch : blocks) {
-            FloatVector w00 = FloatVector.fromArray(SPECIES, taps, ch), w01 = FloatVector.fromArray(SPECIES, taps, c + ch);
+            FloatVector w00 = FloatVector.fromArray(SPECIES, taps, ch);
+            FloatVector w01 = FloatVector.fromArray(SPECIES, taps, c + ch);
             FloatVector w02 = FloatVector.fromArray(SPECIES, taps, 2 * c + ch);
             FloatVector w10 = FloatVector.fromArray(SPECIES, taps, 3 * c + ch);
             FloatVector w11 = FloatVector.fromArray(SPECIES, taps, 4 * c + ch);
@@ -138,19 +141,19 @@ public final class DepthwiseConv3x3 {
                 long qL = q0 * xsW * Float.BYTES, qM = qL + xsW * Float.BYTES, qR = qM + xsW * Float.BYTES;
                 FloatVector acc = FloatVector.zero(SPECIES);
                 if (top) {
-                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qL, VectorMath.ORDER).fma(w00, acc);
-                    acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qM, VectorMath.ORDER).fma(w01, acc);
-                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qR, VectorMath.ORDER).fma(w02, acc);
+                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qL, ORDER).fma(w00, acc);
+                    acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qM, ORDER).fma(w01, acc);
+                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, above + qR, ORDER).fma(w02, acc);
                 }
-                if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qL, VectorMath.ORDER).fma(w10, acc);
-                acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qM, VectorMath.ORDER).fma(w11, acc);
-                if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qR, VectorMath.ORDER).fma(w12, acc);
+                if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qL, ORDER).fma(w10, acc);
+                acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qM, ORDER).fma(w11, acc);
+                if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, mid + qR, ORDER).fma(w12, acc);
                 if (bottom) {
-                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qL, VectorMath.ORDER).fma(w20, acc);
-                    acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qM, VectorMath.ORDER).fma(w21, acc);
-                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qR, VectorMath.ORDER).fma(w22, acc);
+                    if (left) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qL, ORDER).fma(w20, acc);
+                    acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qM, ORDER).fma(w21, acc);
+                    if (right) acc = FloatVector.fromMemorySegment(SPECIES, xs, below + qR, ORDER).fma(w22, acc);
                 }
-                acc.intoMemorySegment(ys, (yRow + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                acc.intoMemorySegment(ys, (yRow + j * win.ysW + ch) * Float.BYTES, ORDER);
             }
         }
     }
@@ -170,11 +173,11 @@ public final class DepthwiseConv3x3 {
                         int j = outCol[q * 3 + b];
                         if (j < 0) continue;
                         FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
-                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, ORDER);
                         acc = g.fma(FloatVector.fromArray(SPECIES, taps, (a * 3 + b) * c + ch), acc);
                     }
                 }
-                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, VectorMath.ORDER);
+                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, ORDER);
             }
         }
     }
@@ -198,9 +201,9 @@ public final class DepthwiseConv3x3 {
                         long dyRow = dyImage + i * win.ysH;
                         for (int j = jFirst; j < jEnd; j++) {
                             FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
-                                    (dyRow + j * win.ysW) * Float.BYTES, VectorMath.ORDER);
+                                    (dyRow + j * win.ysW) * Float.BYTES, ORDER);
                             FloatVector v = FloatVector.fromMemorySegment(SPECIES, xs,
-                                    (xRow + (long) (j * win.sw - 1 + b) * win.xsW) * Float.BYTES, VectorMath.ORDER);
+                                    (xRow + (long) (j * win.sw - 1 + b) * win.xsW) * Float.BYTES, ORDER);
                             acc = g.fma(v, acc);
                         }
                     }
@@ -210,7 +213,7 @@ public final class DepthwiseConv3x3 {
         }
     }
 
-    /** weight [C, 1, 3, 3] as taps[(a·3 + b)·C + c], so that a tap's weights for consecutive channels are adjacent. */
+    /** weight [C, 1, 3, 3] as taps[(a·3 + b)·C + c]: a tap's weights for consecutive channels side by side. */
     private static float[] tapMajor(Tensor weight) {
         int c = weight.dim(0);
         float[] taps = new float[9 * c];

@@ -11,6 +11,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 
 /**
  * GELU, exact erf form: {@code gelu(x) = x·Φ(x) = x/2·(1 + erf(x/√2))}, and its backward
@@ -33,6 +34,7 @@ public final class Gelu {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
 
     private static final float INV_SQRT2 = 0.70710678f;
     private static final float INV_SQRT_2PI = 0.39894228f;
@@ -102,9 +104,11 @@ public final class Gelu {
         FloatVector shift = FloatVector.broadcast(SPECIES, VectorMath.ROUND_SHIFT);
         FloatVector ln2Hi = FloatVector.broadcast(SPECIES, -VectorMath.LN2_HI);
         FloatVector ln2Lo = FloatVector.broadcast(SPECIES, -VectorMath.LN2_LO);
-        FloatVector e3 = FloatVector.broadcast(SPECIES, VectorMath.E3), e4 = FloatVector.broadcast(SPECIES, VectorMath.E4);
-        FloatVector e5 = FloatVector.broadcast(SPECIES, VectorMath.E5), e6 = FloatVector.broadcast(SPECIES, VectorMath.E6);
         FloatVector e2 = FloatVector.broadcast(SPECIES, VectorMath.E2);
+        FloatVector e3 = FloatVector.broadcast(SPECIES, VectorMath.E3);
+        FloatVector e4 = FloatVector.broadcast(SPECIES, VectorMath.E4);
+        FloatVector e5 = FloatVector.broadcast(SPECIES, VectorMath.E5);
+        FloatVector e6 = FloatVector.broadcast(SPECIES, VectorMath.E6);
         FloatVector tScale = FloatVector.broadcast(SPECIES, T_SCALE);
         FloatVector q0 = FloatVector.broadcast(SPECIES, Q0), q1 = FloatVector.broadcast(SPECIES, Q1);
         FloatVector q2 = FloatVector.broadcast(SPECIES, Q2), q3 = FloatVector.broadcast(SPECIES, Q3);
@@ -114,7 +118,7 @@ public final class Gelu {
         FloatVector invSqrt2Pi = FloatVector.broadcast(SPECIES, INV_SQRT_2PI);
         for (int i = 0; i < n; i += LANES) {
             long o = (long) i * Float.BYTES;
-            FloatVector x = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER);
+            FloatVector x = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER);
 
             // gauss = e^(-x²/2), x² = hi + lo exactly; 0 past X2_MAX.
             FloatVector hi = x.mul(x);
@@ -142,13 +146,13 @@ public final class Gelu {
             if (backward) {
                 // gelu'(x) = Φ(x) + x·φ(x), Φ(x) = tail below 0 and 1 - tail above.
                 FloatVector cdf = one.sub(tail).blend(tail, negative);
-                FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, VectorMath.ORDER);
-                dy.mul(x.mul(gauss).fma(invSqrt2Pi, cdf)).intoMemorySegment(outs, outOff + o, VectorMath.ORDER);
+                FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER);
+                dy.mul(x.mul(gauss).fma(invSqrt2Pi, cdf)).intoMemorySegment(outs, outOff + o, ORDER);
             } else {
                 // gelu(x) = x·tail below 0; x - x·tail above, rounded once by the FMA. Past x = 10, x·Φ(-x) is
                 // below half an ulp of x and the result is x itself, which also gives gelu(+inf) = +inf.
                 x.fma(tail.neg(), x).blend(x.mul(tail), negative).blend(x, x.compare(VectorOperators.GT, 10f))
-                        .intoMemorySegment(outs, outOff + o, VectorMath.ORDER);
+                        .intoMemorySegment(outs, outOff + o, ORDER);
             }
         }
     }

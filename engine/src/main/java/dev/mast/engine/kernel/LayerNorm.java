@@ -10,6 +10,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -31,6 +32,7 @@ public final class LayerNorm {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
     /** At most this many partial dgamma/dbeta buffers per backward call. */
     private static final int MAX_PARTIALS = 32;
 
@@ -52,14 +54,26 @@ public final class LayerNorm {
         int[] rowShape = rowShape(x);
         if (mean != null) Shapes.require("layer_norm", "mean", mean, rowShape);
         if (rstd != null) Shapes.require("layer_norm", "rstd", rstd, rowShape);
+        if (Rows.needsCopy(x, null, y)) {
+            Tensor yc = Views.scratch(y);
+            forward(pool, Views.contiguous(x), gamma, beta, eps, yc, mean, rstd);
+            if (yc != y) y.copyFrom(yc);
+            return;
+        }
         Tensor g = Views.contiguous(gamma), b = Views.contiguous(beta);
+        int c = x.dim(-1);
+        OuterIndex xAt = new OuterIndex(x, 1), yAt = new OuterIndex(y, 1);
         OuterIndex meanAt = mean == null ? null : new OuterIndex(mean, 0);
         OuterIndex rstdAt = rstd == null ? null : new OuterIndex(rstd, 0);
-        Rows.each(pool, x, null, y, 4, (row, xs, xOff, unused, unusedOff, ys, yOff, c) -> {
-            float rs = forwardRow(xs, xOff, g.storage(), g.offset() * Float.BYTES, b.storage(),
-                    b.offset() * Float.BYTES, eps, ys, yOff, c, mean == null ? null : mean.storage(),
-                    meanAt == null ? -1 : meanAt.offset(row));
-            if (rstdAt != null) rstd.storage().setAtIndex(ValueLayout.JAVA_FLOAT, rstdAt.offset(row), rs);
+        long rows = xAt.count();
+        int tasks = Split.tasks(rows, 4L * c, Integer.MAX_VALUE);
+        pool.parallelFor(tasks, t -> {
+            for (long r = Split.start(rows, tasks, t), end = Split.start(rows, tasks, t + 1); r < end; r++) {
+                float rs = forwardRow(x.storage(), xAt.offset(r) * Float.BYTES, g.storage(), g.offset() * Float.BYTES,
+                        b.storage(), b.offset() * Float.BYTES, eps, y.storage(), yAt.offset(r) * Float.BYTES, c,
+                        mean == null ? null : mean.storage(), meanAt == null ? -1 : meanAt.offset(r));
+                if (rstdAt != null) rstd.storage().setAtIndex(ValueLayout.JAVA_FLOAT, rstdAt.offset(r), rs);
+            }
         });
     }
 
@@ -79,7 +93,7 @@ public final class LayerNorm {
         int[] rowShape = rowShape(x);
         Shapes.require("layer_norm_backward", "mean", mean, rowShape);
         Shapes.require("layer_norm_backward", "rstd", rstd, rowShape);
-        if (!x.hasUnitInnerStride() || !dy.hasUnitInnerStride() || !dx.hasUnitInnerStride()) {
+        if (Rows.needsCopy(x, dy, dx)) {
             Tensor dxc = Views.scratch(dx);
             backward(pool, Views.contiguous(x), gamma, mean, rstd, Views.contiguous(dy), dxc, dgamma, dbeta);
             if (dxc != dx) dx.copyFrom(dxc);
@@ -132,21 +146,21 @@ public final class LayerNorm {
         // mean (masked-off lanes load as 0)
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
-            acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, VectorMath.ORDER));
+            acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, ORDER));
         }
-        if (whole < c) acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail));
+        if (whole < c) acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail));
         float mean = VectorMath.sum(acc) / c;
         if (means != null) means.setAtIndex(ValueLayout.JAVA_FLOAT, meanAt, mean);
         FloatVector mu = FloatVector.broadcast(SPECIES, mean);
         // biased variance, from the centred values
         acc = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, VectorMath.ORDER)
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, ORDER)
                     .sub(mu);
             acc = d.fma(d, acc);
         }
         if (whole < c) {
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
                     .blend(0f, tail.not());
             acc = d.fma(d, acc);
         }
@@ -155,17 +169,17 @@ public final class LayerNorm {
         // y = (x - mean)·rstd·gamma + beta
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, VectorMath.ORDER);
-            xhat.fma(g, b).intoMemorySegment(ys, yOff + o, VectorMath.ORDER);
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, ORDER);
+            xhat.fma(g, b).intoMemorySegment(ys, yOff + o, ORDER);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
                     .mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + tailOff, VectorMath.ORDER, tail);
-            xhat.fma(g, b).intoMemorySegment(ys, yOff + tailOff, VectorMath.ORDER, tail);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + tailOff, ORDER, tail);
+            xhat.fma(g, b).intoMemorySegment(ys, yOff + tailOff, ORDER, tail);
         }
         return rstd;
     }
@@ -183,19 +197,19 @@ public final class LayerNorm {
         FloatVector sumG = FloatVector.zero(SPECIES), sumGx = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
-            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, VectorMath.ORDER);
-            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER));
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
+            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER);
+            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER));
             sumG = sumG.add(g);
             sumGx = g.fma(xhat, sumGx);
             dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, i)).intoArray(dgamma, i);
             dy.add(FloatVector.fromArray(SPECIES, dbeta, i)).intoArray(dbeta, i);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
                     .mul(rs);
-            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, VectorMath.ORDER, tail);
-            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail));
+            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, ORDER, tail);
+            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail));
             sumG = sumG.add(g);
             sumGx = g.fma(xhat, sumGx);
             dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, whole, tail)).intoArray(dgamma, whole, tail);
@@ -206,17 +220,17 @@ public final class LayerNorm {
         // Pass 2: dx = rstd·(g - mean(g) - x̂·mean(g·x̂)).
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, VectorMath.ORDER).sub(mu).mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, VectorMath.ORDER)
-                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, VectorMath.ORDER));
-            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + o, VectorMath.ORDER);
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER));
+            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + o, ORDER);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, VectorMath.ORDER, tail).sub(mu)
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
                     .mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, VectorMath.ORDER, tail)
-                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, VectorMath.ORDER, tail));
-            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + tailOff, VectorMath.ORDER, tail);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, ORDER, tail)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail));
+            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + tailOff, ORDER, tail);
         }
     }
 }

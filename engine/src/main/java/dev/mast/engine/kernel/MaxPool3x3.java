@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * 3×3 max-pool with padding 1 (padded cells never win), channels last: the skip path of a down-sampling block.
@@ -25,6 +26,7 @@ public final class MaxPool3x3 {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
 
     public static void forward(EnginePool pool, Tensor x, int strideH, int strideW, Tensor y) {
         DepthwiseConv3x3.checkWindowShapes("max_pool3x3", x, strideH, strideW, y);
@@ -116,14 +118,14 @@ public final class MaxPool3x3 {
                         int col = j * win.sw - 1 + b;
                         if (col < 0 || col >= win.w) continue;
                         FloatVector v = FloatVector.fromMemorySegment(SPECIES, xs,
-                                (xImage + row * win.xsH + col * win.xsW + ch) * Float.BYTES, VectorMath.ORDER);
+                                (xImage + row * win.xsH + col * win.xsW + ch) * Float.BYTES, ORDER);
                         VectorMask<Float> wins = v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN));
                         best = best.blend(v, wins);
                         tap = tap.blend(a * 3 + b, wins);
                     }
                 }
                 if (ys != null) {
-                    best.intoMemorySegment(ys, (yRow + j * ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                    best.intoMemorySegment(ys, (yRow + j * ysW + ch) * Float.BYTES, ORDER);
                 } else {
                     tap.intoArray(winners, winnerRow + j * win.c + ch);
                 }
@@ -149,11 +151,11 @@ public final class MaxPool3x3 {
                         VectorMask<Float> won = tap.compare(VectorOperators.EQ, a * 3 + b);
                         if (!won.anyTrue()) continue;
                         FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
-                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, VectorMath.ORDER);
+                                (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, ORDER);
                         acc = acc.add(g, won);
                     }
                 }
-                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, VectorMath.ORDER);
+                acc.intoMemorySegment(dxs, (dxRow + q * dxsW + ch) * Float.BYTES, ORDER);
             }
         }
     }

@@ -7,6 +7,8 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.nio.ByteOrder;
+
 /**
  * Mean over the token axis: x [B, N, C] to y [B, C], the clip embedding. Forward {@code y = Σ_t x_t / N} (tokens
  * added in order); backward {@code dx_t = dy / N} for every token.
@@ -16,6 +18,7 @@ public final class MeanTokens {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
 
     public static void forward(EnginePool pool, Tensor x, Tensor y) {
         Shapes.requireRank("mean_tokens", "x", x, 3);
@@ -37,9 +40,9 @@ public final class MeanTokens {
             FloatVector acc = FloatVector.zero(SPECIES);
             for (int t = 0; t < n; t++) {
                 acc = acc.add(FloatVector.fromMemorySegment(SPECIES, x.storage(), xo + t * xsN * Float.BYTES,
-                        VectorMath.ORDER, m));
+                        ORDER, m));
             }
-            acc.div(n).intoMemorySegment(y.storage(), (y.offset() + b * ysB + ch) * Float.BYTES, VectorMath.ORDER, m);
+            acc.div(n).intoMemorySegment(y.storage(), (y.offset() + b * ysB + ch) * Float.BYTES, ORDER, m);
         });
     }
 
@@ -65,8 +68,8 @@ public final class MeanTokens {
                 for (int ch = 0; ch < c; ch += LANES) {
                     VectorMask<Float> m = SPECIES.indexInRange(ch, c);
                     FloatVector.fromMemorySegment(SPECIES, dy.storage(), dyo + (long) ch * Float.BYTES,
-                            VectorMath.ORDER, m).div(n)
-                            .intoMemorySegment(dx.storage(), dxo + (long) ch * Float.BYTES, VectorMath.ORDER, m);
+                            ORDER, m).div(n)
+                            .intoMemorySegment(dx.storage(), dxo + (long) ch * Float.BYTES, ORDER, m);
                 }
             }
         });

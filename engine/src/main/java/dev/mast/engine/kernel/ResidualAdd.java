@@ -8,6 +8,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 
 /**
  * Elementwise {@code out = a + b}, the residual connection; {@code out} may be {@code a} or {@code b}.
@@ -20,6 +21,7 @@ public final class ResidualAdd {
 
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
     private static final int LANES = VectorMath.LANES;
+    private static final ByteOrder ORDER = VectorMath.ORDER;
 
     public static void forward(EnginePool pool, Tensor a, Tensor b, Tensor out) {
         Shapes.requireSame("add", a, b);
@@ -32,16 +34,16 @@ public final class ResidualAdd {
         int i = 0;
         for (; i <= n - LANES; i += LANES) {
             long o = (long) i * Float.BYTES;
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, as, aOff + o, VectorMath.ORDER);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, VectorMath.ORDER);
-            a.add(b).intoMemorySegment(outs, outOff + o, VectorMath.ORDER);
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, as, aOff + o, ORDER);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, ORDER);
+            a.add(b).intoMemorySegment(outs, outOff + o, ORDER);
         }
         if (i < n) {
             VectorMask<Float> m = SPECIES.indexInRange(i, n);
             long o = (long) i * Float.BYTES;
-            FloatVector a = FloatVector.fromMemorySegment(SPECIES, as, aOff + o, VectorMath.ORDER, m);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, VectorMath.ORDER, m);
-            a.add(b).intoMemorySegment(outs, outOff + o, VectorMath.ORDER, m);
+            FloatVector a = FloatVector.fromMemorySegment(SPECIES, as, aOff + o, ORDER, m);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, ORDER, m);
+            a.add(b).intoMemorySegment(outs, outOff + o, ORDER, m);
         }
     }
 }

@@ -6,11 +6,9 @@ import dev.mast.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * Runs a kernel over the rows (last dimension) of up to three views of one shape, on the pool.
- *
- * <p>Elementwise kernels ({@link #elementwise}) see long spans when every view is contiguous, else one row at a
- * time. Row kernels ({@link #each}) always see whole rows, with the row's index. A view whose last dimension is
- * strided (a transposed view) goes through a contiguous copy: correct but slow, as such views are rare here.
+ * Runs an elementwise kernel over up to three views of one shape, on the pool: long spans when every view is
+ * contiguous, else one row (last dimension) at a time. A view whose last dimension is strided (a transposed view)
+ * goes through a contiguous copy: correct but slow, as such views are rare here.
  */
 final class Rows {
     private Rows() {}
@@ -24,13 +22,6 @@ final class Rows {
         void apply(MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff, int n);
     }
 
-    /** A kernel over row {@code row} ({@code n} consecutive floats) of each operand; offsets in bytes. */
-    @FunctionalInterface
-    interface Row {
-        void apply(long row, MemorySegment a, long aOff, MemorySegment b, long bOff, MemorySegment out, long outOff,
-                   int n);
-    }
-
     /** out = op(a, b) elementwise; {@code b} may be null (unary kernels); out may be a or b. */
     static void elementwise(EnginePool pool, Tensor a, Tensor b, Tensor out, Span op) {
         if (needsCopy(a, b, out)) {
@@ -41,9 +32,18 @@ final class Rows {
         }
         Tensor bb = b == null ? a : b;
         long n = a.size();
+        if (n == 0) return;
         if (!(a.isContiguous() && bb.isContiguous() && out.isContiguous())) {
-            each(pool, a, b, out, 1, (row, as, aOff, bs, bOff, os, oOff, len) -> op.apply(as, aOff, bs, bOff, os, oOff,
-                    len));
+            int c = a.dim(-1);
+            OuterIndex ai = new OuterIndex(a, 1), bi = new OuterIndex(bb, 1), oi = new OuterIndex(out, 1);
+            long rows = ai.count();
+            int tasks = Split.tasks(rows, c, Integer.MAX_VALUE);
+            pool.parallelFor(tasks, t -> {
+                for (long r = Split.start(rows, tasks, t), end = Split.start(rows, tasks, t + 1); r < end; r++) {
+                    op.apply(a.storage(), ai.offset(r) * Float.BYTES, bb.storage(), bi.offset(r) * Float.BYTES,
+                            out.storage(), oi.offset(r) * Float.BYTES, c);
+                }
+            });
             return;
         }
         int tasks = Math.toIntExact((n + SPAN - 1) / SPAN);
@@ -55,32 +55,8 @@ final class Rows {
         });
     }
 
-    /**
-     * Calls {@code op} once per row of a, b and out (rank >= 1); {@code b} may be null; {@code workPerElement}
-     * sizes the tasks. out may be a or b.
-     */
-    static void each(EnginePool pool, Tensor a, Tensor b, Tensor out, int workPerElement, Row op) {
-        if (needsCopy(a, b, out)) {
-            Tensor oc = Views.scratch(out);
-            each(pool, Views.contiguous(a), b == null ? null : Views.contiguous(b), oc, workPerElement, op);
-            if (oc != out) out.copyFrom(oc);
-            return;
-        }
-        Tensor bb = b == null ? a : b;
-        if (a.size() == 0) return;
-        int c = a.dim(-1);
-        OuterIndex ai = new OuterIndex(a, 1), bi = new OuterIndex(bb, 1), oi = new OuterIndex(out, 1);
-        long rows = ai.count();
-        int tasks = Split.tasks(rows, (long) c * workPerElement, Integer.MAX_VALUE);
-        pool.parallelFor(tasks, t -> {
-            for (long r = Split.start(rows, tasks, t), end = Split.start(rows, tasks, t + 1); r < end; r++) {
-                op.apply(r, a.storage(), ai.offset(r) * Float.BYTES, bb.storage(), bi.offset(r) * Float.BYTES,
-                        out.storage(), oi.offset(r) * Float.BYTES, c);
-            }
-        });
-    }
-
-    private static boolean needsCopy(Tensor a, Tensor b, Tensor out) {
+    /** Whether a view among a, b (may be null) and out has a strided last dimension. */
+    static boolean needsCopy(Tensor a, Tensor b, Tensor out) {
         return !a.hasUnitInnerStride() || (b != null && !b.hasUnitInnerStride()) || !out.hasUnitInnerStride();
     }
 }

@@ -8,7 +8,9 @@ final class Close {
 
     /** Fails unless |actual - expected| <= rtol·|expected| + atol for every element. */
     static void assertClose(String what, float[] expected, float[] actual, double rtol, double atol) {
-        if (expected.length != actual.length) fail(what + ": " + actual.length + " elements, expected " + expected.length);
+        if (expected.length != actual.length) {
+            fail(what + ": " + actual.length + " elements, expected " + expected.length);
+        }
         for (int i = 0; i < expected.length; i++) {
             float e = expected[i], a = actual[i];
             if (Float.isNaN(e) || Float.isNaN(a)) {

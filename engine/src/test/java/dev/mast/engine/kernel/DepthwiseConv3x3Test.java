@@ -76,7 +76,8 @@ class DepthwiseConv3x3Test {
             float[] expected, first = null;
             try (TensorArena arena = new TensorArena()) {
                 Tensor y = arena.allocate(ys);
-                ReferenceKernels.depthwiseConv3x3(arena.copyOf(xv, xs), arena.copyOf(wv, cs[3], 1, 3, 3), cs[4], cs[5], y);
+                ReferenceKernels.depthwiseConv3x3(arena.copyOf(xv, xs), arena.copyOf(wv, cs[3], 1, 3, 3), cs[4], cs[5],
+                        y);
                 expected = y.toArray();
             }
             for (Layouts layout : Layouts.values()) {

@@ -120,7 +120,8 @@ class LayerNormTest {
         Random rng = new Random(12);
         for (int[] shape : SHAPES) {
             int c = shape[shape.length - 1], n = Layouts.size(shape);
-            float[] xv = Layouts.gaussian(rng, n, 2), g = Layouts.gaussian(rng, c, 1), dyv = Layouts.gaussian(rng, n, 1);
+            float[] xv = Layouts.gaussian(rng, n, 2), g = Layouts.gaussian(rng, c, 1);
+            float[] dyv = Layouts.gaussian(rng, n, 1);
             float[] start = Layouts.gaussian(rng, c, 1);
             float[] expectedDx, expectedDg, expectedDb, first = null;
             try (TensorArena arena = new TensorArena()) {
