@@ -18,7 +18,8 @@ import java.nio.ByteOrder;
  * is greater or NaN. So ties go to the first maximum in scan order, and a NaN wins (the last NaN). The forward
  * output is the winner's value; the backward routes each output gradient to its window's winner,
  * {@code dx[winner(i, j)] += dy[i, j]} (dx overwritten, zero where nothing is routed). It runs in two passes that
- * each write every element once: the winners' tap numbers, then dx gathered from the windows that cover each cell.
+ * each write every element once: the winners' tap numbers, then dx gathered from the windows that cover each cell
+ * (in a fixed order: the bits do not depend on the thread count).
  * Vectorized along C like {@link DepthwiseConv3x3}.
  */
 public final class MaxPool3x3 {
@@ -46,8 +47,7 @@ public final class MaxPool3x3 {
             for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
                 long image = r / win.ho;
                 int i = (int) (r % win.ho);
-                windowRow(win, x.storage(), xAt.offset(image), i, blocks, y.storage(),
-                        yAt.offset(image) + i * win.ysH, win.ysW, null, 0);
+                maxRow(win, x.storage(), xAt.offset(image), i, blocks, y.storage(), yAt.offset(image) + i * win.ysH);
             }
         });
     }
@@ -76,8 +76,7 @@ public final class MaxPool3x3 {
             for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
                 long image = r / win.ho;
                 int i = (int) (r % win.ho);
-                windowRow(win, x.storage(), xAt.offset(image), i, blocks, null, 0, win.c, winners,
-                        (int) (r * win.wo * win.c));
+                winnerRow(win, x.storage(), xAt.offset(image), i, blocks, winners, (int) (r * win.wo * win.c));
             }
         });
 
@@ -98,13 +97,35 @@ public final class MaxPool3x3 {
         });
     }
 
+    /** Output row i of one image: each window's winning value into y (element offset yRow of y[i, 0, 0]). */
+    private static void maxRow(Window win, MemorySegment xs, long xImage, int i, int[] blocks, MemorySegment ys,
+                               long yRow) {
+        FloatVector minusInf = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int ch : blocks) {
+            for (int j = 0; j < win.wo; j++) {
+                FloatVector best = minusInf;
+                for (int a = 0; a < 3; a++) {
+                    int row = i * win.sh - 1 + a;
+                    if (row < 0 || row >= win.h) continue;
+                    for (int b = 0; b < 3; b++) {
+                        int col = j * win.sw - 1 + b;
+                        if (col < 0 || col >= win.w) continue;
+                        FloatVector v = FloatVector.fromMemorySegment(SPECIES, xs,
+                                (xImage + row * win.xsH + col * win.xsW + ch) * Float.BYTES, ORDER);
+                        best = best.blend(v, v.compare(VectorOperators.GT, best).or(v.test(VectorOperators.IS_NAN)));
+                    }
+                }
+                best.intoMemorySegment(ys, (yRow + j * win.ysW + ch) * Float.BYTES, ORDER);
+            }
+        }
+    }
+
     /**
-     * Output row i of one image: the window winners' values into {@code ys} (element offset {@code yRow}, column
-     * stride {@code ysW}) when it is not null, else their tap numbers (a·3 + b) into {@code winners} from index
+     * Output row i of one image: each window's winning tap number (a·3 + b) into {@code winners} from index
      * {@code winnerRow}, columns C apart.
      */
-    private static void windowRow(Window win, MemorySegment xs, long xImage, int i, int[] blocks, MemorySegment ys,
-                                  long yRow, long ysW, float[] winners, int winnerRow) {
+    private static void winnerRow(Window win, MemorySegment xs, long xImage, int i, int[] blocks, float[] winners,
+                                  int winnerRow) {
         // PyTorch starts from -inf and the first tap inside the image, which stays the winner if every tap is -inf.
         FloatVector minusInf = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
         for (int ch : blocks) {
@@ -124,11 +145,7 @@ public final class MaxPool3x3 {
                         tap = tap.blend(a * 3 + b, wins);
                     }
                 }
-                if (ys != null) {
-                    best.intoMemorySegment(ys, (yRow + j * ysW + ch) * Float.BYTES, ORDER);
-                } else {
-                    tap.intoArray(winners, winnerRow + j * win.c + ch);
-                }
+                tap.intoArray(winners, winnerRow + j * win.c + ch);
             }
         }
     }
@@ -149,7 +166,6 @@ public final class MaxPool3x3 {
                         FloatVector tap = FloatVector.fromArray(SPECIES, winners,
                                 winnerImage + (i * win.wo + j) * win.c + ch);
                         VectorMask<Float> won = tap.compare(VectorOperators.EQ, a * 3 + b);
-                        if (!won.anyTrue()) continue;
                         FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys,
                                 (dyImage + i * win.ysH + j * win.ysW + ch) * Float.BYTES, ORDER);
                         acc = acc.add(g, won);
