@@ -3,8 +3,9 @@
 #   libopenblas0-pthread  OpenBLAS: the cblas_sgemm baseline in benchmarks and reports
 #   flac, sox             make test audio (FLAC decoding tests, resampling inputs)
 #   maven                 the build
+#   gcc, libc6-dev        DnnlBindingsTest compiles a C program against oneDNN's headers (skipped without gcc)
 set -euo pipefail
-pkgs=(maven libopenblas0-pthread flac sox)
+pkgs=(maven libopenblas0-pthread flac sox gcc libc6-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -92,6 +92,14 @@ class BundledLibrariesTest {
         assertTrue(e.getMessage().contains("no/such/libfoo.so"), e.getMessage());
     }
 
+    @Test
+    void unwritableCacheIsReported(@TempDir Path dir) throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("file"), "x");
+        var e = assertThrows(IOException.class, () -> BundledLibraries.extract(notADirectory.resolve("cache"), LOADER,
+                List.of(GOMP)));
+        assertTrue(e.getMessage().contains(notADirectory.toString()), e.getMessage());
+    }
+
     private static List<Path> listNonHidden(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.filter(p -> !p.getFileName().toString().startsWith(".")).toList();

@@ -38,6 +38,7 @@ import java.util.Locale;
  */
 public final class DnnlLibrary {
     private static final String RESOURCE_DIR = "org/bytedeco/dnnl/linux-x86_64/";
+    private static final String JAR_VERSION = "3.13-1.5.14";
     static final String GOMP = "libgomp.so.1";
     static final String DNNL = "libdnnl.so.3";
     /** libgomp's spin count for idle workers; about 100 µs on Zen-class cores. */
@@ -93,6 +94,10 @@ public final class DnnlLibrary {
         if (!os.startsWith("linux") || !(arch.equals("amd64") || arch.equals("x86_64"))) {
             throw new NativeUnavailableException("oneDNN: no bundled build for " + os + "/" + arch
                     + " (only linux-x86_64)");
+        }
+        if (DnnlLibrary.class.getClassLoader().getResource(RESOURCE_DIR + DNNL) == null) {
+            throw new NativeUnavailableException("oneDNN: the jar org.bytedeco:dnnl:" + JAR_VERSION
+                    + ":linux-x86_64 is not on the class path");
         }
         Path root = BundledLibraries.defaultRoot();
         List<Path> paths;

@@ -35,32 +35,45 @@ final class Primitive implements AutoCloseable {
     private final int nargs;
     private boolean closed;
 
+    /** Takes ownership of {@code pd}: on failure everything made so far, {@code pd} included, is destroyed. */
     private Primitive(MemorySegment engine, MemorySegment pd, int[] kinds) {
         this.pd = pd;
         this.kinds = kinds.clone();
+        MemorySegment created = MemorySegment.NULL;
+        MemorySegment[] mems = new MemorySegment[0];
         try (Arena a = Arena.ofConfined()) {
             MemorySegment out = a.allocate(ValueLayout.ADDRESS);
             DnnlException.check(dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str(), 0, out),
                     "dnnl_primitive_desc_query", "implementation name");
-            implementation = out.get(ValueLayout.ADDRESS, 0).reinterpret(256).getString(0);
-            scratchpadBytes = dnnl_memory_desc_get_size(argDesc(DNNL_ARG_SCRATCHPAD()));
-            DnnlException.check(dnnl_primitive_create(out, pd), "dnnl_primitive_create", implementation);
-            primitive = out.get(ValueLayout.ADDRESS, 0);
-        }
-        nargs = kinds.length + (scratchpadBytes > 0 ? 1 : 0);
-        memories = new MemorySegment[nargs];
-        args = dnnl_exec_arg_t.allocateArray(nargs, arena);
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment out = a.allocate(ValueLayout.ADDRESS);
-            for (int i = 0; i < nargs; i++) {
+            String impl = out.get(ValueLayout.ADDRESS, 0).reinterpret(256).getString(0);
+            long pad = dnnl_memory_desc_get_size(argDesc(DNNL_ARG_SCRATCHPAD()));
+            DnnlException.check(dnnl_primitive_create(out, pd), "dnnl_primitive_create", impl);
+            created = out.get(ValueLayout.ADDRESS, 0);
+            mems = new MemorySegment[kinds.length + (pad > 0 ? 1 : 0)];
+            MemorySegment argArray = dnnl_exec_arg_t.allocateArray(mems.length, arena);
+            for (int i = 0; i < mems.length; i++) {
                 int kind = i < kinds.length ? kinds[i] : DNNL_ARG_SCRATCHPAD();
                 DnnlException.check(dnnl_memory_create(out, argDesc(kind), engine, MemorySegment.NULL),
-                        "dnnl_memory_create", "argument " + kind + " of " + implementation);
-                memories[i] = out.get(ValueLayout.ADDRESS, 0);
-                MemorySegment arg = dnnl_exec_arg_t.asSlice(args, i);
+                        "dnnl_memory_create", "argument " + kind + " of " + impl);
+                mems[i] = out.get(ValueLayout.ADDRESS, 0);
+                MemorySegment arg = dnnl_exec_arg_t.asSlice(argArray, i);
                 dnnl_exec_arg_t.arg(arg, kind);
-                dnnl_exec_arg_t.memory(arg, memories[i]);
+                dnnl_exec_arg_t.memory(arg, mems[i]);
             }
+            this.implementation = impl;
+            this.scratchpadBytes = pad;
+            this.primitive = created;
+            this.memories = mems;
+            this.args = argArray;
+            this.nargs = mems.length;
+        } catch (RuntimeException e) {
+            for (MemorySegment m : mems) {
+                if (m != null) dnnl_memory_destroy(m);
+            }
+            if (!created.equals(MemorySegment.NULL)) dnnl_primitive_destroy(created);
+            dnnl_primitive_desc_destroy(pd);
+            arena.close();
+            throw e;
         }
     }
 
@@ -79,12 +92,7 @@ final class Primitive implements AutoCloseable {
             DnnlException.check(status, "creating a primitive descriptor", what);
             pd = out.get(ValueLayout.ADDRESS, 0);
         }
-        try {
-            return new Primitive(engine, pd, kinds);
-        } catch (RuntimeException e) {
-            dnnl_primitive_desc_destroy(pd);
-            throw e;
-        }
+        return new Primitive(engine, pd, kinds);
     }
 
     /** A reorder (copy between layouts) from {@code from} to {@code to}, which have the same dimensions. */
