@@ -170,6 +170,24 @@ class DnnlOpsTest {
     }
 
     @Test
+    void transposedOperandsRunInPlace() {
+        try (TensorArena ar = new TensorArena()) {
+            DnnlEngine e = DnnlEngine.open(1);
+            try (e) {
+                // a and b stored transposed ([..., k, m] and [..., n, k]) and read through transposed views.
+                Tensor at = Fill.random(ar, 36, 2, 19, 7), bt = Fill.random(ar, 37, 2, 11, 19);
+                Tensor c = ar.allocate(2, 7, 11), ref = ar.allocate(2, 7, 11);
+                e.matmul(at.transpose(-2, -1), bt.transpose(-2, -1), c, 1f, false);
+                ReferenceKernels.matmul(at.transpose(-2, -1), bt.transpose(-2, -1), ref, 1f, false);
+                Fill.assertClose("matmul of transposed views", ref, c, RTOL);
+                assertTrue(planRuns(e, "matmul", "brg_matmul"), e.describePlans().toString());
+            }
+        } catch (NativeUnavailableException ex) {
+            fail(ex);
+        }
+    }
+
+    @Test
     void matmulRejectsMismatchedShapes() {
         try (TensorArena ar = new TensorArena()) {
             var ex = assertThrows(ShapeMismatchException.class,
