@@ -123,7 +123,7 @@ public final class DnnlConvStem implements DnnlEngine.Layer {
                     : Primitive.create(engine.handle(), "conv stem", pd, DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(),
                             DNNL_ARG_BIAS(), DNNL_ARG_DST());
             if (p == null) return null;
-            MemorySegment wts = weights.in(p.argDesc(DNNL_ARG_WEIGHTS()), "conv stem weights");
+            MemorySegment wts = Plan.packedFor(p, weights, "conv stem weights");
             return bias == null
                     ? new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, wts, null})
                     : new Plan.Main(p, new int[] {0, -1, -1, 1}, new MemorySegment[] {null, wts, bias, null});

@@ -97,7 +97,7 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
                                     strides, dilates, padL, padR, attr.handle),
                     DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST());
             if (p == null) return null;
-            MemorySegment wts = weights.in(p.argDesc(DNNL_ARG_WEIGHTS()), "depthwise_conv3x3 weights");
+            MemorySegment wts = Plan.packedFor(p, weights, "depthwise_conv3x3 weights");
             return new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, wts, null});
         }
     }

@@ -116,7 +116,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         }
         if (p == null) p = matmul(x, y, null, epilogue);
         if (p == null) return null;
-        MemorySegment w = weights.in(p.argDesc(DNNL_ARG_WEIGHTS()), "linear " + in + "->" + out);
+        MemorySegment w = Plan.packedFor(p, weights, "linear " + in + "->" + out);
         return bias == null
                 ? new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, w, null})
                 : new Plan.Main(p, new int[] {0, -1, -1, 1}, new MemorySegment[] {null, w, bias, null});

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.mast.jextract.dnnl.dnnl_h.DNNL_ARG_WEIGHTS;
 import static dev.mast.jextract.dnnl.dnnl_h.dnnl_unimplemented;
 
 /**
@@ -134,6 +135,16 @@ final class Plan implements AutoCloseable {
             description.append(description.isEmpty() ? "" : " -> ").append(s.primitive.implementation);
         }
         return new Plan(steps, offsets, staging, description + " (staged arguments " + staged + ")");
+    }
+
+    /** The weights in the layout primitive {@code p} reads; closes {@code p} if packing fails. */
+    static MemorySegment packedFor(Primitive p, PackedWeights weights, String what) {
+        try {
+            return weights.in(p.argDesc(DNNL_ARG_WEIGHTS()), what);
+        } catch (RuntimeException e) {
+            p.close();
+            throw e;
+        }
     }
 
     private static DnnlException unimplemented(String what) {
