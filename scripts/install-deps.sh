@@ -4,8 +4,9 @@
 #   flac, sox             make test audio (FLAC decoding tests, resampling inputs)
 #   maven                 the build
 #   fontconfig, fonts-dejavu-core   a font for the training charts (PNG curves and confusion matrices, headless Java2D)
+#   gcc, libc6-dev        DnnlBindingsTest compiles a C program against oneDNN's headers (skipped without gcc)
 set -euo pipefail
-pkgs=(maven libopenblas0-pthread flac sox fontconfig fonts-dejavu-core)
+pkgs=(maven libopenblas0-pthread flac sox fontconfig fonts-dejavu-core gcc libc6-dev)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
