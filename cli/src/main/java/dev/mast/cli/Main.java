@@ -10,7 +10,7 @@ import java.util.List;
  * code: 2 for usage errors, 1 for bad input or failed operations. Set {@code MAST_DEBUG=1} to see stack traces.
  */
 public final class Main {
-    private static final List<Command> COMMANDS = List.of();
+    private static final List<Command> COMMANDS = List.of(new BenchCommand());
 
     private Main() {}
 

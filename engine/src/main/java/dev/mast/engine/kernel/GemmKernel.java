@@ -43,12 +43,10 @@ final class GemmKernel {
     static final int NR = 3 * LANES;
     /** Rows of a micro-tile: as many as the register file holds (3·MR accumulators + 3 B vectors + 1 broadcast). */
     static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
-    /** Depth of a K block: a B micro-panel (KC×NR) stays in L1 while the A block streams past it. */
+    /** Depth of a K block: the A micro-panel (MR×KC) stays in L1 while B panels stream from L2. */
     static final int KC = Integer.getInteger("mast.gemm.kc", 256);
-    /** Rows of A packed at once (a multiple of MR); the packed A block (MC×KC) lives in L2. */
+    /** Rows of one output tile (a multiple of MR): the A block (MC×KC) a tile reads lives in L2. */
     static final int MC = Integer.getInteger("mast.gemm.mc", 16) * MR;
-    /** Columns of B packed at once by {@link Sgemm} (a multiple of NR). */
-    static final int NC = Integer.getInteger("mast.gemm.nc", 12) * NR;
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final ValueLayout.OfFloat FLOAT = ValueLayout.JAVA_FLOAT;
@@ -71,39 +69,44 @@ final class GemmKernel {
     record TileEpilogue(float alpha, boolean accumulate, MemorySegment bias, long biasOffset, boolean gelu) {}
 
     /**
-     * Computes the tile {@code c[m0:m1, n0:n1] = epilogue(a[m0:m1, :]·b[:, n0:n1])} with depth {@code k}.
-     * {@code n0} is a multiple of NR. B comes either packed once ({@code packedB}: panels of NR columns over the
-     * whole depth {@code k}, as {@link #packB} lays them out), or strided in {@code b} and packed here block by block.
+     * Computes the tile {@code c[m0:m1, n0:n1] = epilogue(a[m0:m1, :]·B[:, n0:n1])} with depth {@code k}, B packed
+     * as {@link #packB} lays it out over the whole depth (panel q at {@code bOffset + q·k·NR} floats, bytes here).
+     * {@code n0} is a multiple of NR. Rows of A with unit column stride are read in place; otherwise, and for a
+     * last panel of fewer than MR rows, A is packed block by block into the thread's scratch.
      */
-    static void multiplyTile(GemmScratch s, Strided a, Strided b, MemorySegment packedB, Strided c, TileEpilogue e,
-                             int m0, int m1, int n0, int n1, int k) {
+    static void multiplyTile(GemmScratch s, Strided a, MemorySegment packedB, long bOffset, Strided c,
+                             TileEpilogue e, int m0, int m1, int n0, int n1, int k) {
+        long bPanelBytes = (long) k * NR * Float.BYTES;
+        boolean inPlace = a.colStride() == 1;
+        int fullRows = inPlace ? m0 + (m1 - m0) / MR * MR : m0;
         int pc = 0;
         do { // runs once when k == 0: the sum is empty and the epilogue still writes C
             int kc = Math.min(KC, k - pc);
             boolean first = pc == 0, last = pc + kc >= k;
-            packA(a, m0, m1, pc, kc, s.a);
-            MemorySegment bSeg;
-            long bBase, bPanelBytes;
-            if (packedB != null) {
-                bSeg = packedB;
-                bPanelBytes = (long) k * NR * Float.BYTES;
-                bBase = (long) (n0 / NR) * bPanelBytes + (long) pc * NR * Float.BYTES;
-            } else {
-                packB(b, pc, kc, n0, n1, s.b, 0);
-                bSeg = s.b;
-                bPanelBytes = (long) kc * NR * Float.BYTES;
-                bBase = 0;
-            }
+            if (fullRows < m1) packA(a, fullRows, m1, pc, kc, s.a);
             long aPanelBytes = (long) kc * MR * Float.BYTES;
+            long bBase = bOffset + (long) (n0 / NR) * bPanelBytes + (long) pc * NR * Float.BYTES;
             for (int j = n0; j < n1; j += NR) {
                 long bOff = bBase + (long) ((j - n0) / NR) * bPanelBytes;
                 int nr = Math.min(NR, n1 - j);
                 for (int i = m0; i < m1; i += MR) {
-                    long aOff = (long) ((i - m0) / MR) * aPanelBytes;
-                    if (MR == 8) {
-                        kernel8(s.a, aOff, bSeg, bOff, kc, s.tile);
+                    MemorySegment aSeg;
+                    long aOff, aRow, aStep;
+                    if (i < fullRows) {
+                        aSeg = a.seg();
+                        aOff = (a.offset() + i * a.rowStride() + pc) * Float.BYTES;
+                        aRow = a.rowStride() * Float.BYTES;
+                        aStep = Float.BYTES;
                     } else {
-                        kernel4(s.a, aOff, bSeg, bOff, kc, s.tile);
+                        aSeg = s.a;
+                        aOff = (long) ((i - fullRows) / MR) * aPanelBytes;
+                        aRow = Float.BYTES;
+                        aStep = (long) MR * Float.BYTES;
+                    }
+                    if (MR == 8) {
+                        kernel8(aSeg, aOff, aRow, aStep, packedB, bOff, kc, s.tile);
+                    } else {
+                        kernel4(aSeg, aOff, aRow, aStep, packedB, bOff, kc, s.tile);
                     }
                     storeTile(s.tile, c, e, i, j, Math.min(MR, m1 - i), nr, first, last);
                 }
@@ -112,8 +115,13 @@ final class GemmKernel {
         } while (pc < k);
     }
 
-    /** The 8-row micro-kernel: tile[8][NR] = Σ_p a[p][i]·b[p][j] over packed panels (see the class comment). */
-    private static void kernel8(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc, MemorySegment tile) {
+    /**
+     * The 8-row micro-kernel: {@code tile[i][j] = Σ_p a(i, p)·b[p][j]} for i < 8, j < NR, p < kc, with a(i, p)
+     * at byte {@code aOff + i·aRow + p·aStep} (a packed panel: aRow = 4, aStep = 4·MR; rows of A read in place:
+     * aRow = 4·lda, aStep = 4) and b a packed panel.
+     */
+    private static void kernel8(MemorySegment a, long aOff, long aRow, long aStep, MemorySegment b, long bOff,
+                                int kc, MemorySegment tile) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
         FloatVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
@@ -123,6 +131,13 @@ final class GemmKernel {
         FloatVector c5_0 = zero, c5_1 = zero, c5_2 = zero;
         FloatVector c6_0 = zero, c6_1 = zero, c6_2 = zero;
         FloatVector c7_0 = zero, c7_1 = zero, c7_2 = zero;
+        long row1 = aRow;
+        long row2 = 2 * aRow;
+        long row3 = 3 * aRow;
+        long row4 = 4 * aRow;
+        long row5 = 5 * aRow;
+        long row6 = 6 * aRow;
+        long row7 = 7 * aRow;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(SPECIES, b, bOff, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(SPECIES, b, bOff + VECTOR_BYTES, ORDER);
@@ -131,35 +146,35 @@ final class GemmKernel {
             c0_0 = a0.fma(b0, c0_0);
             c0_1 = a0.fma(b1, c0_1);
             c0_2 = a0.fma(b2, c0_2);
-            FloatVector a1 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 4));
+            FloatVector a1 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row1));
             c1_0 = a1.fma(b0, c1_0);
             c1_1 = a1.fma(b1, c1_1);
             c1_2 = a1.fma(b2, c1_2);
-            FloatVector a2 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 8));
+            FloatVector a2 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row2));
             c2_0 = a2.fma(b0, c2_0);
             c2_1 = a2.fma(b1, c2_1);
             c2_2 = a2.fma(b2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 12));
+            FloatVector a3 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row3));
             c3_0 = a3.fma(b0, c3_0);
             c3_1 = a3.fma(b1, c3_1);
             c3_2 = a3.fma(b2, c3_2);
-            FloatVector a4 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 16));
+            FloatVector a4 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row4));
             c4_0 = a4.fma(b0, c4_0);
             c4_1 = a4.fma(b1, c4_1);
             c4_2 = a4.fma(b2, c4_2);
-            FloatVector a5 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 20));
+            FloatVector a5 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row5));
             c5_0 = a5.fma(b0, c5_0);
             c5_1 = a5.fma(b1, c5_1);
             c5_2 = a5.fma(b2, c5_2);
-            FloatVector a6 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 24));
+            FloatVector a6 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row6));
             c6_0 = a6.fma(b0, c6_0);
             c6_1 = a6.fma(b1, c6_1);
             c6_2 = a6.fma(b2, c6_2);
-            FloatVector a7 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 28));
+            FloatVector a7 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row7));
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
             c7_2 = a7.fma(b2, c7_2);
-            aOff += 8 * Float.BYTES;
+            aOff += aStep;
             bOff += NR * Float.BYTES;
         }
         c0_0.intoMemorySegment(tile, (0L * NR + 0L * LANES) * Float.BYTES, ORDER);
@@ -188,13 +203,21 @@ final class GemmKernel {
         c7_2.intoMemorySegment(tile, (7L * NR + 2L * LANES) * Float.BYTES, ORDER);
     }
 
-    /** The 4-row micro-kernel: tile[4][NR] = Σ_p a[p][i]·b[p][j] over packed panels (see the class comment). */
-    private static void kernel4(MemorySegment a, long aOff, MemorySegment b, long bOff, int kc, MemorySegment tile) {
+    /**
+     * The 4-row micro-kernel: {@code tile[i][j] = Σ_p a(i, p)·b[p][j]} for i < 4, j < NR, p < kc, with a(i, p)
+     * at byte {@code aOff + i·aRow + p·aStep} (a packed panel: aRow = 4, aStep = 4·MR; rows of A read in place:
+     * aRow = 4·lda, aStep = 4) and b a packed panel.
+     */
+    private static void kernel4(MemorySegment a, long aOff, long aRow, long aStep, MemorySegment b, long bOff,
+                                int kc, MemorySegment tile) {
         FloatVector zero = FloatVector.zero(SPECIES);
         FloatVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
         FloatVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
         FloatVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
         FloatVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
+        long row1 = aRow;
+        long row2 = 2 * aRow;
+        long row3 = 3 * aRow;
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(SPECIES, b, bOff, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(SPECIES, b, bOff + VECTOR_BYTES, ORDER);
@@ -203,19 +226,19 @@ final class GemmKernel {
             c0_0 = a0.fma(b0, c0_0);
             c0_1 = a0.fma(b1, c0_1);
             c0_2 = a0.fma(b2, c0_2);
-            FloatVector a1 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 4));
+            FloatVector a1 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row1));
             c1_0 = a1.fma(b0, c1_0);
             c1_1 = a1.fma(b1, c1_1);
             c1_2 = a1.fma(b2, c1_2);
-            FloatVector a2 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 8));
+            FloatVector a2 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row2));
             c2_0 = a2.fma(b0, c2_0);
             c2_1 = a2.fma(b1, c2_1);
             c2_2 = a2.fma(b2, c2_2);
-            FloatVector a3 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + 12));
+            FloatVector a3 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row3));
             c3_0 = a3.fma(b0, c3_0);
             c3_1 = a3.fma(b1, c3_1);
             c3_2 = a3.fma(b2, c3_2);
-            aOff += 4 * Float.BYTES;
+            aOff += aStep;
             bOff += NR * Float.BYTES;
         }
         c0_0.intoMemorySegment(tile, (0L * NR + 0L * LANES) * Float.BYTES, ORDER);

@@ -8,18 +8,21 @@ import dev.mast.engine.tensor.Tensor;
 import java.lang.foreign.MemorySegment;
 
 /**
- * One call's {@code C = epilogue(A·B)} over a batch of matrices, cut into output tiles that the pool's threads take
- * in any order. Tiles are whole multiples of the micro-tile and never split K, so every element of C is computed
- * by the same operations whatever the thread count.
+ * One call's {@code C = epilogue(A·B)} over a batch of matrices: B is packed once (by {@link PackedLinear} at
+ * construction, or here in a first parallel pass), then the output is cut into tiles that the pool's threads
+ * take in any order. Tiles are whole multiples of the micro-tile and never split K, so every element of C is
+ * computed by the same operations whatever the thread count.
  */
-final class GemmTask implements EnginePool.Task {
+final class GemmTask {
     private final int[] batchDims;
     private final long[] aBatchStrides, bBatchStrides, cBatchStrides;
     private final Strided a, b, c;
-    private final MemorySegment packedB;
     private final GemmKernel.TileEpilogue epilogue;
-    private final int m, n, k;
+    private final int m, n, k, panels;
     private final int rowTile, colTile, rowTiles, colTiles, tiles;
+    /** Packed B: the layer's weight (same for every batch), or this call's buffer (one packed B per batch). */
+    private MemorySegment packedB;
+    private final long packedBatchBytes;
 
     private GemmTask(int[] batchDims, long[] aBatchStrides, long[] bBatchStrides, long[] cBatchStrides,
                      Strided a, Strided b, MemorySegment packedB, Strided c, GemmKernel.TileEpilogue epilogue,
@@ -36,20 +39,18 @@ final class GemmTask implements EnginePool.Task {
         this.m = m;
         this.n = n;
         this.k = k;
+        this.panels = ceilDiv(n, GemmKernel.NR);
+        this.packedBatchBytes = packedB != null ? 0 : (long) panels * GemmKernel.NR * k * Float.BYTES;
         long batches = 1;
         for (int d : batchDims) batches *= d;
 
-        // Largest tiles the packing buffers allow; with several threads, halve them until there are enough tiles
-        // for the dynamic schedule to balance. With B packed once, cutting rows costs nothing extra; otherwise cut
-        // the dimension whose repeated packing is cheaper (the longer tile side).
+        // Rows up to MC per tile, all columns; with several threads, cut rows (then columns) until there are
+        // enough tiles for the dynamic schedule to balance.
         int rt = Math.min(roundUp(m, GemmKernel.MR), GemmKernel.MC);
-        int ct = packedB != null ? roundUp(n, GemmKernel.NR) : Math.min(roundUp(n, GemmKernel.NR), GemmKernel.NC);
+        int ct = roundUp(n, GemmKernel.NR);
         long wanted = threads == 1 ? 1 : 4L * threads;
         while (batches * ceilDiv(m, rt) * ceilDiv(n, ct) < wanted) {
-            boolean cutRows = packedB != null
-                    ? rt > 2 * GemmKernel.MR || ct == GemmKernel.NR
-                    : rt / GemmKernel.MR >= ct / GemmKernel.NR;
-            if (cutRows && rt > GemmKernel.MR) {
+            if (rt > 2 * GemmKernel.MR) {
                 rt = roundUp(rt / 2, GemmKernel.MR);
             } else if (ct > GemmKernel.NR) {
                 ct = roundUp(ct / 2, GemmKernel.NR);
@@ -62,7 +63,9 @@ final class GemmTask implements EnginePool.Task {
         this.rowTiles = ceilDiv(m, rt);
         this.colTiles = ceilDiv(n, ct);
         long all = batches * rowTiles * colTiles;
-        if (all > Integer.MAX_VALUE) throw new IllegalArgumentException("matmul of " + all + " tiles is too large");
+        if (all > Integer.MAX_VALUE || batches * panels > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("matmul of " + all + " tiles is too large");
+        }
         this.tiles = (int) all;
     }
 
@@ -78,7 +81,8 @@ final class GemmTask implements EnginePool.Task {
             cs[d] = c.stride(d);
         }
         return new GemmTask(dims, as, bs, cs, matrix(a), matrix(b), null, matrix(c),
-                new GemmKernel.TileEpilogue(alpha, accumulate, null, 0, false), c.dim(-2), c.dim(-1), a.dim(-1), threads);
+                new GemmKernel.TileEpilogue(alpha, accumulate, null, 0, false), c.dim(-2), c.dim(-1), a.dim(-1),
+                threads);
     }
 
     /**
@@ -92,8 +96,7 @@ final class GemmTask implements EnginePool.Task {
                 epilogue == Epilogue.GELU);
         long xRowStride = flatRowStride(x), yRowStride = flatRowStride(y);
         if (xRowStride != NOT_FLAT && yRowStride != NOT_FLAT) {
-            int rows = (int) (x.size() / Math.max(1, in));
-            if (in == 0) rows = (int) (y.size() / Math.max(1, out));
+            int rows = (int) (y.size() / out);
             Strided xs = new Strided(x.storage(), x.offset(), xRowStride, x.stride(-1));
             Strided ys = new Strided(y.storage(), y.offset(), yRowStride, y.stride(-1));
             return new GemmTask(new int[0], new long[0], new long[0], new long[0], xs, null, packedW, ys, e,
@@ -117,18 +120,29 @@ final class GemmTask implements EnginePool.Task {
                 x.dim(-2), out, in, threads);
     }
 
-    /** Runs all tiles on the pool and returns when C is complete. */
+    /** Runs the call on the pool and returns when C is complete. */
     void run(EnginePool pool) {
-        pool.parallelFor(tiles, this);
+        if (packedB == null) {
+            packedB = GemmScratch.current().packedB(Math.max(1, tiles / (rowTiles * colTiles) * packedBatchBytes));
+            pool.parallelFor(tiles / (rowTiles * colTiles) * panels, this::packPanel);
+        }
+        pool.parallelFor(tiles, this::computeTile);
     }
 
-    @Override
-    public void run(int tile) {
+    /** Packs column panel {@code task % panels} of batch {@code task / panels} of B over the whole depth. */
+    private void packPanel(int task) {
+        int batch = task / panels, q = task % panels;
+        int j = q * GemmKernel.NR;
+        GemmKernel.packB(at(b, bBatchStrides, batch), 0, k, j, Math.min(n, j + GemmKernel.NR), packedB,
+                batch * packedBatchBytes + (long) q * k * GemmKernel.NR * Float.BYTES);
+    }
+
+    private void computeTile(int tile) {
         int perBatch = rowTiles * colTiles;
         int batch = tile / perBatch, t = tile % perBatch;
         int m0 = (t / colTiles) * rowTile, n0 = (t % colTiles) * colTile;
-        GemmKernel.multiplyTile(GemmScratch.current(), at(a, aBatchStrides, batch),
-                b == null ? null : at(b, bBatchStrides, batch), packedB, at(c, cBatchStrides, batch), epilogue,
+        GemmKernel.multiplyTile(GemmScratch.current(), at(a, aBatchStrides, batch), packedB,
+                batch * packedBatchBytes, at(c, cBatchStrides, batch), epilogue,
                 m0, Math.min(m, m0 + rowTile), n0, Math.min(n, n0 + colTile), k);
     }
 
