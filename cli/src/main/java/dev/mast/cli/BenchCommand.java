@@ -8,7 +8,7 @@ import java.util.List;
  * {@link #REPORTS}; {@code forward} and {@code train} reports plug in the same way as {@code kernels}.
  */
 public final class BenchCommand implements Command {
-    private static final List<Command> REPORTS = List.of(new BenchKernelsCommand());
+    private static final List<Command> REPORTS = List.of(new BenchKernelsCommand(), new BenchJmhCommand());
 
     @Override
     public String name() {

@@ -64,9 +64,9 @@ final class GemmKernel {
     /**
      * What lands in C: {@code c = alpha·acc (+ bias[j]) (+ c if accumulate)}, then GELU if {@code gelu}.
      *
-     * @param bias       per-column bias (contiguous floats from {@code biasOffset}), or null
+     * @param bias per-column bias (contiguous floats from the segment's start), or null
      */
-    record TileEpilogue(float alpha, boolean accumulate, MemorySegment bias, long biasOffset, boolean gelu) {}
+    record TileEpilogue(float alpha, boolean accumulate, MemorySegment bias, boolean gelu) {}
 
     /**
      * Computes the tile {@code c[m0:m1, n0:n1] = epilogue(a[m0:m1, :]·B[:, n0:n1])} with depth {@code k}, B packed
@@ -331,7 +331,7 @@ final class GemmKernel {
                     if (first) {
                         if (e.bias() != null) {
                             val = val.add(FloatVector.fromMemorySegment(SPECIES, e.bias(),
-                                    (e.biasOffset() + j0 + v) * Float.BYTES, ORDER));
+                                    (long) (j0 + v) * Float.BYTES, ORDER));
                         }
                         if (e.accumulate()) val = FloatVector.fromMemorySegment(SPECIES, out, at, ORDER).add(val);
                     } else {
@@ -347,7 +347,7 @@ final class GemmKernel {
                     long at = rowStart + q * c.colStride();
                     float val = tile.get(FLOAT, tq) * e.alpha();
                     if (first) {
-                        if (e.bias() != null) val = val + e.bias().getAtIndex(FLOAT, e.biasOffset() + j0 + q);
+                        if (e.bias() != null) val = val + e.bias().getAtIndex(FLOAT, j0 + q);
                         if (e.accumulate()) val = out.getAtIndex(FLOAT, at) + val;
                     } else {
                         val = out.getAtIndex(FLOAT, at) + val;

@@ -81,7 +81,7 @@ final class GemmTask {
             cs[d] = c.stride(d);
         }
         return new GemmTask(dims, as, bs, cs, matrix(a), matrix(b), null, matrix(c),
-                new GemmKernel.TileEpilogue(alpha, accumulate, null, 0, false), c.dim(-2), c.dim(-1), a.dim(-1),
+                new GemmKernel.TileEpilogue(alpha, accumulate, null, false), c.dim(-2), c.dim(-1), a.dim(-1),
                 threads);
     }
 
@@ -92,7 +92,7 @@ final class GemmTask {
     static GemmTask linear(Tensor x, Tensor y, MemorySegment packedW, MemorySegment bias, Epilogue epilogue,
                            int threads) {
         int in = x.dim(-1), out = y.dim(-1);
-        GemmKernel.TileEpilogue e = new GemmKernel.TileEpilogue(1f, epilogue == Epilogue.ACCUMULATE, bias, 0,
+        GemmKernel.TileEpilogue e = new GemmKernel.TileEpilogue(1f, epilogue == Epilogue.ACCUMULATE, bias,
                 epilogue == Epilogue.GELU);
         long xRowStride = flatRowStride(x), yRowStride = flatRowStride(y);
         if (xRowStride != NOT_FLAT && yRowStride != NOT_FLAT) {

@@ -69,12 +69,18 @@ public final class PackedLinear {
      * rows). Any strides; y must not overlap x.
      */
     public void forward(EnginePool pool, Tensor x, Tensor y, Epilogue epilogue) {
-        if (x.dim(-1) != inFeatures() || y.dim(-1) != outFeatures() || x.size() / Math.max(1, inFeatures())
-                != y.size() / Math.max(1, outFeatures())) {
+        if (x.dim(-1) != inFeatures() || y.dim(-1) != outFeatures() || rows(x) != rows(y)) {
             throw new ShapeMismatchException("linear " + inFeatures() + "->" + outFeatures() + ": input "
                     + x.shapeString() + ", output " + y.shapeString());
         }
         if (y.size() == 0) return;
         GemmTask.linear(x, y, packed, bias == null ? null : bias.storage(), epilogue, pool.threads()).run(pool);
+    }
+
+    /** Product of all dimensions but the last. */
+    private static long rows(Tensor t) {
+        long r = 1;
+        for (int d = 0; d < t.rank() - 1; d++) r *= t.dim(d);
+        return r;
     }
 }

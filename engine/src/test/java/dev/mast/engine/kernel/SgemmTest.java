@@ -153,6 +153,24 @@ class SgemmTest {
     }
 
     @Test
+    void heapTensors() {
+        try (TensorArena arena = new TensorArena()) {
+            float[] av = new float[9 * 30], bv = new float[30 * 50];
+            java.util.Random r = new java.util.Random(5);
+            for (int i = 0; i < av.length; i++) av[i] = r.nextFloat() - 0.5f;
+            for (int i = 0; i < bv.length; i++) bv[i] = r.nextFloat() - 0.5f;
+            Tensor a = Tensor.of(av, 9, 30), b = Tensor.of(bv, 30, 50), c = Tensor.of(new float[9 * 50], 9, 50);
+            Tensor expected = arena.allocate(9, 50), native1 = arena.allocate(9, 50);
+            Sgemm.matmul(two, a, b, c);
+            Sgemm.matmul(one, copy(arena, a), copy(arena, b), native1);
+            ReferenceKernels.matmul(a, b, expected, 1f, false);
+            assertBitIdentical("heap vs native memory", native1, c);
+            // (k + 4)·u·Σ|a|·|b| with |a|, |b| <= 0.5 and k = 30
+            for (long i = 0; i < c.size(); i++) assertEquals(expected.getFlat(i), c.getFlat(i), 34 * EPS * 30 * 0.25);
+        }
+    }
+
+    @Test
     void emptyDepthGivesZeroOrKeepsC() {
         try (TensorArena arena = new TensorArena()) {
             Tensor a = arena.allocate(5, 0), b = arena.allocate(0, 7), c = random(arena, 1, 5, 7);
