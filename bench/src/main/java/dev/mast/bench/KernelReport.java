@@ -20,6 +20,8 @@ import dev.mast.nativelib.NativeLibraryUnavailableException;
 import dev.mast.nativelib.OpenBlas;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -27,10 +29,15 @@ import java.util.Locale;
  * with GFLOPS, the share of this machine's measured FMA peak ({@link FmaPeak}, per core × threads) and, for the
  * matrix products, the ratio to OpenBLAS's {@code cblas_sgemm} measured in the same run on the same thread count.
  *
- * <p>Each row is the median of repeated timed batches after a warm-up ({@link Stopwatch}); a JIT warm-up of the
- * GEMM path runs first. FLOPs per call: matrix products 2·m·n·k; the other kernels count the arithmetic of their
- * formula per element (documented in {@link #kernelRows}); memory-bound kernels are better read in the GB/s
- * column (bytes read + written once).
+ * <p>Two passes: first every case runs for a while on every thread count, so that all the code it reaches is
+ * compiled by C2 (on a busy machine C2 lags by seconds, and Vector API code is far slower before it); then each is
+ * timed ({@link Stopwatch}: median of repeated batches after a warm-up).
+ *
+ * <p>FLOPs per call: matrix products 2·m·n·k. The other kernels count the arithmetic of their formula per element:
+ * residual add 1; GELU 5 (scale, erf, add, two multiplies; erf counted as one); LayerNorm 8 (mean, variance,
+ * normalise, affine); softmax 5 (max, subtract, exp, sum, scale); depthwise 3×3 18 per output; max-pool 3×3 8
+ * comparisons per output; conv stem 2·kh·kw per output channel; mean 1 per input. They are memory-bound: read
+ * their GB/s column (floats read and written once).
  */
 public final class KernelReport {
     /**
@@ -40,9 +47,21 @@ public final class KernelReport {
      */
     public record Options(boolean quick, boolean json, int[] threads) {}
 
+    /** Work on a given pool. */
+    private interface Op {
+        void run(EnginePool pool);
+    }
+
+    /**
+     * One row per thread count: {@code ours} timed against {@code blas} (null: no baseline) with {@code flops}
+     * and {@code floats} (read + written) per call.
+     */
+    private record Case(String kernel, String shape, String where, double flops, double floats, Op ours, Runnable blas) {}
+
     private final Options options;
     private final PrintStream out;
     private final Stopwatch stopwatch;
+    private final long compileNanos;
     private final OpenBlas blas;
     private final String blasMissing;
     private double peakPerCore;
@@ -51,8 +70,9 @@ public final class KernelReport {
         this.options = options;
         this.out = out;
         this.stopwatch = options.quick()
-                ? new Stopwatch(60_000_000L, 5, 25_000_000L)
+                ? new Stopwatch(30_000_000L, 5, 20_000_000L)
                 : new Stopwatch(400_000_000L, 11, 150_000_000L);
+        this.compileNanos = options.quick() ? 50_000_000L : 300_000_000L;
         OpenBlas loaded = null;
         String missing = null;
         try {
@@ -81,197 +101,145 @@ public final class KernelReport {
         int[] threadCounts = options.threads();
         EnginePool[] pools = new EnginePool[threadCounts.length];
         for (int i = 0; i < pools.length; i++) pools[i] = new EnginePool(threadCounts[i]);
-        try {
-            warmUp(pools[0]);
+        try (TensorArena arena = new TensorArena(); Workspace ws = new Workspace()) {
+            List<Case> cases = cases(arena, ws);
+            for (Case c : cases) {
+                for (EnginePool pool : pools) runFor(c.ours(), pool, compileNanos);
+            }
             try (EnginePool single = new EnginePool(1)) {
                 peakPerCore = FmaPeak.gflops(single, stopwatch);
             }
             for (EnginePool pool : pools) {
-                double peak = FmaPeak.gflops(pool, stopwatch);
                 emit("fma-peak", FmaPeak.CHAINS + " chains", FmaPeak.vectorBits() + "-bit FMA", pool.threads(),
-                        peak, Double.NaN, Double.NaN, false);
+                        FmaPeak.gflops(pool, stopwatch), Double.NaN, Double.NaN, false);
             }
-            for (MastShapes.Gemm g : MastShapes.LINEAR) {
-                for (EnginePool pool : pools) linearRow(g, pool);
+            for (Case c : cases) {
+                for (EnginePool pool : pools) measure(c, pool);
             }
-            for (MastShapes.Gemm g : MastShapes.LINEAR.subList(MastShapes.LINEAR.size() - 2, MastShapes.LINEAR.size())) {
-                for (EnginePool pool : pools) sgemmRow(g, pool);
-            }
-            for (MastShapes.Attention a : MastShapes.ATTENTION) {
-                for (EnginePool pool : pools) attentionRows(a, pool);
-            }
-            for (EnginePool pool : pools) kernelRows(pool);
         } finally {
             for (EnginePool pool : pools) pool.close();
             if (blas != null) blas.setThreads(Runtime.getRuntime().availableProcessors());
         }
     }
 
-    /**
-     * Brings every GEMM path (in-place and packed A, plain and transposed B, full and partial tiles) to C2 before
-     * anything is timed: the micro-kernel only compiles after a few thousand calls, later on a busy machine. Runs
-     * until two consecutive 200 ms windows agree within 5% (at least 1 s, at most 10 s).
-     */
-    private void warmUp(EnginePool pool) {
-        try (TensorArena arena = new TensorArena()) {
-            Tensor x = RandomTensors.allocate(arena, 1, 200, 192), w = RandomTensors.allocate(arena, 2, 100, 192);
-            Tensor bias = RandomTensors.allocate(arena, 3, 100), y = arena.allocate(200, 100);
-            Tensor xT = RandomTensors.allocate(arena, 4, 192, 200).transpose(0, 1);
-            PackedLinear layer = new PackedLinear(w, bias, arena.arena());
-            Runnable round = () -> {
-                layer.forward(pool, x, y, Epilogue.NONE);
-                layer.forward(pool, x, y, Epilogue.ACCUMULATE);
-                Sgemm.matmul(pool, x, w.transpose(0, 1), y);
-                Sgemm.matmul(pool, xT, w.transpose(0, 1), y, 0.5f, true);
-            };
-            long start = System.nanoTime();
-            double last = 0;
-            while (true) {
-                long t0 = System.nanoTime(), t;
-                int rounds = 0;
-                do {
-                    round.run();
-                    rounds++;
-                    t = System.nanoTime();
-                } while (t - t0 < 200_000_000L);
-                double rate = rounds / ((t - t0) * 1e-9);
-                long elapsed = t - start;
-                if (elapsed > 10_000_000_000L || elapsed > 1_000_000_000L && Math.abs(rate - last) < 0.05 * rate) break;
-                last = rate;
-            }
-        }
+    private static void runFor(Op op, EnginePool pool, long nanos) {
+        long start = System.nanoTime();
+        do {
+            op.run(pool);
+        } while (System.nanoTime() - start < nanos);
     }
 
-    private void linearRow(MastShapes.Gemm g, EnginePool pool) {
-        try (TensorArena arena = new TensorArena()) {
-            Tensor x = RandomTensors.allocate(arena, 1, g.m(), g.k()), w = RandomTensors.allocate(arena, 2, g.n(), g.k());
-            Tensor bias = RandomTensors.allocate(arena, 3, g.n()), y = arena.allocate(g.m(), g.n());
-            PackedLinear layer = new PackedLinear(w, bias, arena.arena());
-            double ours = g.flops() / stopwatch.secondsPerCall(() -> layer.forward(pool, x, y, Epilogue.NONE));
-            double theirs = blasGflops(pool.threads(), () -> blas.sgemm(x, w.transpose(0, 1), y, 1f, 0f), g.flops());
-            emit("linear", g.shape(), g.layer(), pool.threads(), ours * 1e-9, theirs,
-                    bytes(g.m() * g.k() + g.n() * g.k() + g.m() * g.n()) / (g.flops() / ours), true);
+    private void measure(Case c, EnginePool pool) {
+        double seconds = stopwatch.secondsPerCall(() -> c.ours().run(pool));
+        double blasGflops = Double.NaN;
+        if (c.blas() != null && blas != null) {
+            blas.setThreads(pool.threads());
+            blasGflops = c.flops() / stopwatch.secondsPerCall(c.blas()) * 1e-9;
         }
+        emit(c.kernel(), c.shape(), c.where(), pool.threads(), c.flops() / seconds * 1e-9, blasGflops,
+                c.floats() * Float.BYTES / seconds, c.blas() != null);
     }
 
-    private void sgemmRow(MastShapes.Gemm g, EnginePool pool) {
-        try (TensorArena arena = new TensorArena()) {
-            Tensor a = RandomTensors.allocate(arena, 1, g.m(), g.k()), b = RandomTensors.allocate(arena, 2, g.k(), g.n());
-            Tensor c = arena.allocate(g.m(), g.n());
-            double ours = g.flops() / stopwatch.secondsPerCall(() -> Sgemm.matmul(pool, a, b, c));
-            double theirs = blasGflops(pool.threads(), () -> blas.sgemm(a, b, c, 1f, 0f), g.flops());
-            emit("sgemm", g.shape(), "a·b, both packed per call", pool.threads(), ours * 1e-9, theirs,
-                    bytes(g.m() * g.k() + g.k() * g.n() + g.m() * g.n()) / (g.flops() / ours), true);
+    /** Every row of the report, with its data allocated in {@code arena}. */
+    private List<Case> cases(TensorArena arena, Workspace ws) {
+        List<Case> cases = new ArrayList<>();
+        long seed = 1;
+        for (MastShapes.Gemm g : MastShapes.LINEAR) {
+            Tensor x = RandomTensors.allocate(arena, seed++, g.m(), g.k());
+            Tensor w = RandomTensors.allocate(arena, seed++, g.n(), g.k());
+            Tensor bias = RandomTensors.allocate(arena, seed++, g.n()), y = arena.allocate(g.m(), g.n());
+            PackedLinear layer = new PackedLinear(w, bias, arena.arena());
+            cases.add(new Case("linear", g.shape(), g.layer(), g.flops(),
+                    (double) g.m() * g.k() + (double) g.n() * g.k() + (double) g.m() * g.n(),
+                    pool -> layer.forward(pool, x, y, Epilogue.NONE),
+                    () -> blas.sgemm(x, w.transpose(0, 1), y, 1f, 0f)));
         }
+        for (MastShapes.Gemm g : MastShapes.LINEAR.subList(MastShapes.LINEAR.size() - 2, MastShapes.LINEAR.size())) {
+            Tensor a = RandomTensors.allocate(arena, seed++, g.m(), g.k());
+            Tensor b = RandomTensors.allocate(arena, seed++, g.k(), g.n()), c = arena.allocate(g.m(), g.n());
+            cases.add(new Case("sgemm", g.shape(), "a·b, both packed per call", g.flops(),
+                    (double) g.m() * g.k() + (double) g.k() * g.n() + (double) g.m() * g.n(),
+                    pool -> Sgemm.matmul(pool, a, b, c), () -> blas.sgemm(a, b, c, 1f, 0f)));
+        }
+        for (MastShapes.Attention at : MastShapes.ATTENTION) attentionCases(arena, at, seed++, cases);
+        kernelCases(arena, ws, cases);
+        return cases;
     }
 
     /** scale·Q·Kᵀ and P·V batched over heads, with Q, K, V strided views of one QKV projection as in the model. */
-    private void attentionRows(MastShapes.Attention at, EnginePool pool) {
+    private void attentionCases(TensorArena arena, MastShapes.Attention at, long seed, List<Case> cases) {
         int h = at.heads(), nq = at.queries(), nk = at.keys(), hd = at.headWidth();
-        try (TensorArena arena = new TensorArena()) {
-            Tensor q = RandomTensors.allocate(arena, 1, nq, h, hd).permute(1, 0, 2);
-            Tensor k = RandomTensors.allocate(arena, 2, nk, h, hd).permute(1, 0, 2);
-            Tensor v = RandomTensors.allocate(arena, 3, nk, h, hd).permute(1, 0, 2);
-            Tensor scores = arena.allocate(h, nq, nk), z = arena.allocate(h, nq, hd);
-            float scale = (float) (1 / Math.sqrt(hd));
-            double flops = 2.0 * h * nq * nk * hd;
-            String shape = h + "x" + nq + "x" + hd + "x" + nk;
-            double qk = flops / stopwatch.secondsPerCall(
-                    () -> Sgemm.matmul(pool, q, k.transpose(-2, -1), scores, scale, false));
-            double qkBlas = blasGflops(pool.threads(), () -> {
-                for (int i = 0; i < h; i++) {
-                    blas.sgemm(q.select(0, i), k.select(0, i).transpose(0, 1), scores.select(0, i), scale, 0f);
-                }
-            }, flops);
-            emit("q·kᵀ", shape, at.layer() + " " + h + " heads", pool.threads(), qk * 1e-9, qkBlas,
-                    bytes((long) h * (nq * hd + nk * hd + nq * nk)) / (flops / qk), true);
-            double pv = flops / stopwatch.secondsPerCall(() -> Sgemm.matmul(pool, scores, v, z));
-            double pvBlas = blasGflops(pool.threads(), () -> {
-                for (int i = 0; i < h; i++) blas.sgemm(scores.select(0, i), v.select(0, i), z.select(0, i), 1f, 0f);
-            }, flops);
-            emit("p·v", h + "x" + nq + "x" + nk + "x" + hd, at.layer() + " " + h + " heads", pool.threads(),
-                    pv * 1e-9, pvBlas, bytes((long) h * (nq * nk + nk * hd + nq * hd)) / (flops / pv), true);
+        Tensor q = RandomTensors.allocate(arena, seed, nq, 3, h, hd).select(1, 0).permute(1, 0, 2);
+        Tensor kv = RandomTensors.allocate(arena, seed + 1, nk, 2, h, hd);
+        Tensor k = kv.select(1, 0).permute(1, 0, 2), v = kv.select(1, 1).permute(1, 0, 2);
+        Tensor scores = arena.allocate(h, nq, nk), z = arena.allocate(h, nq, hd);
+        float scale = (float) (1 / Math.sqrt(hd));
+        double flops = 2.0 * h * nq * nk * hd;
+        String where = at.layer() + ", " + h + (h == 1 ? " head" : " heads");
+        cases.add(new Case("q·kᵀ", h + "x" + nq + "x" + hd + "x" + nk, where, flops,
+                (double) h * (nq * hd + nk * hd + nq * nk),
+                pool -> Sgemm.matmul(pool, q, k.transpose(-2, -1), scores, scale, false),
+                () -> {
+                    for (int i = 0; i < h; i++) {
+                        blas.sgemm(q.select(0, i), k.select(0, i).transpose(0, 1), scores.select(0, i), scale, 0f);
+                    }
+                }));
+        cases.add(new Case("p·v", h + "x" + nq + "x" + nk + "x" + hd, where, flops,
+                (double) h * (nq * nk + nk * hd + nq * hd),
+                pool -> Sgemm.matmul(pool, scores, v, z),
+                () -> {
+                    for (int i = 0; i < h; i++) blas.sgemm(scores.select(0, i), v.select(0, i), z.select(0, i), 1f, 0f);
+                }));
+    }
+
+    /** The other kernels at MAST shapes of a 10.24 s clip (T = 1024: 12×101 stage-0 grid, 96 channels). */
+    private static void kernelCases(TensorArena arena, Workspace ws, List<Case> cases) {
+        Tensor h1 = RandomTensors.allocate(arena, 101, 1212, 384), h2 = arena.allocate(1212, 384);
+        cases.add(new Case("gelu", "1212x384", "s0 fc1 output", 5.0 * 1212 * 384, 2.0 * 1212 * 384,
+                pool -> Gelu.forward(pool, h1, h2), null));
+
+        Tensor a = RandomTensors.allocate(arena, 102, 1212, 96), b = RandomTensors.allocate(arena, 103, 1212, 96);
+        Tensor sum = arena.allocate(1212, 96);
+        cases.add(new Case("add", "1212x96", "s0 residual", 1212 * 96, 3.0 * 1212 * 96,
+                pool -> ResidualAdd.forward(pool, a, b, sum), null));
+
+        Tensor gamma = RandomTensors.allocate(arena, 104, 96), beta = RandomTensors.allocate(arena, 105, 96);
+        Tensor normed = arena.allocate(1212, 96);
+        cases.add(new Case("layernorm", "1212x96", "s0 norm1/norm2", 8.0 * 1212 * 96, 2.0 * 1212 * 96,
+                pool -> LayerNorm.forward(pool, a, gamma, beta, 1e-6f, normed), null));
+
+        Tensor scores = RandomTensors.allocate(arena, 106, 1, 1, 1212, 78), probs = arena.allocate(1, 1, 1212, 78);
+        cases.add(new Case("softmax", "1212x78", "s0 attention, 1 head", 5.0 * 1212 * 78, 2.0 * 1212 * 78,
+                pool -> Softmax.forward(pool, scores, probs), null));
+
+        Tensor grid = RandomTensors.allocate(arena, 107, 1, 12, 101, 96);
+        Tensor dw = RandomTensors.allocate(arena, 108, 96, 1, 3, 3);
+        for (int stride : new int[] {1, 4}) {
+            int ho = Pool3x3.outputSize(12, stride), wo = Pool3x3.outputSize(101, stride);
+            Tensor pooled = arena.allocate(1, ho, wo, 96);
+            double outputs = (double) ho * wo * 96;
+            cases.add(new Case("dwconv3x3", "12x101x96/" + stride, stride == 1 ? "s0 Q pooling" : "s0 K/V pooling",
+                    18 * outputs, 12 * 101 * 96 + outputs,
+                    pool -> DepthwiseConv3x3.forward(pool, grid, dw, stride, stride, pooled), null));
         }
-    }
 
-    /**
-     * The other kernels at MAST shapes of a 10.24 s clip (T = 1024: 12×101 stage-0 grid, 96 channels). Nominal
-     * FLOPs per element: add 1; GELU 5 (scale, erf, add, two multiplies; erf counted as one); LayerNorm 8 (mean,
-     * variance, normalise, affine); softmax 5 (max, subtract, exp, sum, scale); depthwise 3×3 18 per output;
-     * max-pool 3×3 8 comparisons per output; conv stem 2·kh·kw per output channel; mean 1 per input.
-     */
-    private void kernelRows(EnginePool pool) {
-        int t = pool.threads();
-        try (TensorArena arena = new TensorArena(); Workspace ws = new Workspace()) {
-            Tensor h1 = RandomTensors.allocate(arena, 1, 1212, 384), h2 = arena.allocate(1212, 384);
-            elementwise("gelu", "1212x384", "s0 fc1 output", t, 5, 1212 * 384, 2,
-                    () -> Gelu.forward(pool, h1, h2));
+        Tensor wide = RandomTensors.allocate(arena, 109, 1, 12, 101, 192), skip = arena.allocate(1, 6, 51, 192);
+        cases.add(new Case("maxpool3x3", "12x101x192/2", "s1.0 skip path", 8.0 * 6 * 51 * 192,
+                12 * 101 * 192 + 6 * 51 * 192, pool -> MaxPool3x3.forward(pool, wide, 2, 2, skip), null));
 
-            Tensor a = RandomTensors.allocate(arena, 2, 1212, 96), b = RandomTensors.allocate(arena, 3, 1212, 96), sum = arena.allocate(1212, 96);
-            elementwise("add", "1212x96", "s0 residual", t, 1, 1212 * 96, 3,
-                    () -> ResidualAdd.forward(pool, a, b, sum));
+        Tensor fbank = RandomTensors.allocate(arena, 110, 1, 1024, 128);
+        Conv2dStem stem = new Conv2dStem(RandomTensors.allocate(arena, 111, 96, 1, 16, 16),
+                RandomTensors.allocate(arena, 112, 96), 10, 10, 0, 0, arena.arena());
+        Tensor image = fbank.transpose(1, 2), tokens = arena.allocate(1, 12, 101, 96);
+        cases.add(new Case("conv-stem", "1x128x1024", "16x16/10 patch embedding", 2.0 * 12 * 101 * 96 * 256,
+                128 * 1024 + 2.0 * 12 * 101 * 256 + 12 * 101 * 96, pool -> {
+                    stem.forward(pool, image, tokens, ws);
+                    ws.reset();
+                }, null));
 
-            Tensor gamma = RandomTensors.allocate(arena, 4, 96), beta = RandomTensors.allocate(arena, 5, 96);
-            elementwise("layernorm", "1212x96", "s0 norm1/norm2", t, 8, 1212 * 96, 2,
-                    () -> LayerNorm.forward(pool, a, gamma, beta, 1e-6f, sum));
-
-            Tensor scores = RandomTensors.allocate(arena, 6, 1, 1, 1212, 78), probs = arena.allocate(1, 1, 1212, 78);
-            elementwise("softmax", "1212x78", "s0 attention, 1 head", t, 5, 1212 * 78, 2,
-                    () -> Softmax.forward(pool, scores, probs));
-
-            Tensor grid = RandomTensors.allocate(arena, 7, 1, 12, 101, 96), dw = RandomTensors.allocate(arena, 8, 96, 1, 3, 3);
-            for (int stride : new int[] {1, 4}) {
-                int ho = Pool3x3.outputSize(12, stride), wo = Pool3x3.outputSize(101, stride);
-                Tensor pooled = arena.allocate(1, ho, wo, 96);
-                long outputs = (long) ho * wo * 96;
-                elementwise("dwconv3x3", "12x101x96/" + stride, stride == 1 ? "s0 Q pooling" : "s0 K/V pooling",
-                        t, 18.0 * outputs / (12 * 101 * 96), 12 * 101 * 96, 1 + (double) outputs / (12 * 101 * 96),
-                        () -> DepthwiseConv3x3.forward(pool, grid, dw, stride, stride, pooled));
-            }
-
-            Tensor wide = RandomTensors.allocate(arena, 9, 1, 12, 101, 192), skip = arena.allocate(1, 6, 51, 192);
-            long skipOut = 6L * 51 * 192, skipIn = 12L * 101 * 192;
-            elementwise("maxpool3x3", "12x101x192/2", "s1.0 skip path", t, 8.0 * skipOut / skipIn, skipIn,
-                    1 + (double) skipOut / skipIn, () -> MaxPool3x3.forward(pool, wide, 2, 2, skip));
-
-            Tensor fbank = RandomTensors.allocate(arena, 10, 1, 1024, 128);
-            Tensor stemWeight = RandomTensors.allocate(arena, 11, 96, 1, 16, 16), stemBias = RandomTensors.allocate(arena, 12, 96);
-            Conv2dStem stem = new Conv2dStem(stemWeight, stemBias, 10, 10, 0, 0, arena.arena());
-            Tensor image = fbank.transpose(1, 2), tokens = arena.allocate(1, 12, 101, 96);
-            double stemFlops = 2.0 * 12 * 101 * 96 * 256;
-            double stem1 = stemFlops / stopwatch.secondsPerCall(() -> {
-                stem.forward(pool, image, tokens, ws);
-                ws.reset();
-            });
-            emit("conv-stem", "1x128x1024", "16x16/10 patch embedding", t, stem1 * 1e-9, Double.NaN,
-                    bytes(128 * 1024 + 12 * 101 * 256 * 2 + 12 * 101 * 96) / (stemFlops / stem1), false);
-
-            Tensor last = RandomTensors.allocate(arena, 13, 8, 26, 768), clip = arena.allocate(8, 768);
-            elementwise("mean", "8x26x768", "output pooling, 8 clips", t, 1, 8 * 26 * 768,
-                    1 + 1.0 / 26, () -> MeanTokens.forward(pool, last, clip));
-        }
-    }
-
-    /**
-     * One row of a kernel that streams its input: {@code flopsPerElement} and {@code touchesPerElement} (floats
-     * read and written per input element) scale with {@code elements}.
-     */
-    private void elementwise(String kernel, String shape, String where, int threads, double flopsPerElement,
-                             long elements, double touchesPerElement, Runnable op) {
-        double seconds = stopwatch.secondsPerCall(op);
-        emit(kernel, shape, where, threads, flopsPerElement * elements / seconds * 1e-9, Double.NaN,
-                bytes((long) (touchesPerElement * elements)) / seconds, false);
-    }
-
-    /** OpenBLAS GFLOPS for {@code op} at {@code threads}, or NaN without OpenBLAS. */
-    private double blasGflops(int threads, Runnable op, double flops) {
-        if (blas == null) return Double.NaN;
-        blas.setThreads(threads);
-        return flops / stopwatch.secondsPerCall(op) * 1e-9;
-    }
-
-    private static double bytes(long floats) {
-        return floats * (double) Float.BYTES;
+        Tensor last = RandomTensors.allocate(arena, 113, 8, 26, 768), clip = arena.allocate(8, 768);
+        cases.add(new Case("mean", "8x26x768", "output pooling, 8 clips", 8 * 26 * 768, 8 * 26 * 768 + 8 * 768,
+                pool -> MeanTokens.forward(pool, last, clip), null));
     }
 
     private void emit(String kernel, String shape, String where, int threads, double gflops, double blasGflops,
