@@ -19,7 +19,7 @@ final class GemmTask {
     private final Strided a, b, c;
     private final GemmKernel.TileEpilogue epilogue;
     private final int m, n, k, panels;
-    private final int rowTile, colTile, rowTiles, colTiles, tiles;
+    private final int batches, rowTile, colTile, rowTiles, colTiles, tiles;
     /** Packed B: the layer's weight (same for every batch), or this call's buffer (one packed B per batch). */
     private MemorySegment packedB;
     private final long packedBatchBytes;
@@ -41,15 +41,15 @@ final class GemmTask {
         this.k = k;
         this.panels = ceilDiv(n, GemmKernel.NR);
         this.packedBatchBytes = packedB != null ? 0 : (long) panels * GemmKernel.NR * k * Float.BYTES;
-        long batches = 1;
-        for (int d : batchDims) batches *= d;
+        long allBatches = 1;
+        for (int d : batchDims) allBatches *= d;
 
         // Rows up to MC per tile, all columns; with several threads, cut rows (then columns) until there are
         // enough tiles for the dynamic schedule to balance.
         int rt = Math.min(roundUp(m, GemmKernel.MR), GemmKernel.MC);
         int ct = roundUp(n, GemmKernel.NR);
         long wanted = threads == 1 ? 1 : 4L * threads;
-        while (batches * ceilDiv(m, rt) * ceilDiv(n, ct) < wanted) {
+        while (allBatches * ceilDiv(m, rt) * ceilDiv(n, ct) < wanted) {
             if (rt > 2 * GemmKernel.MR) {
                 rt = roundUp(rt / 2, GemmKernel.MR);
             } else if (ct > GemmKernel.NR) {
@@ -62,10 +62,11 @@ final class GemmTask {
         this.colTile = ct;
         this.rowTiles = ceilDiv(m, rt);
         this.colTiles = ceilDiv(n, ct);
-        long all = batches * rowTiles * colTiles;
-        if (all > Integer.MAX_VALUE || batches * panels > Integer.MAX_VALUE) {
+        long all = allBatches * rowTiles * colTiles;
+        if (all > Integer.MAX_VALUE || allBatches * panels > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("matmul of " + all + " tiles is too large");
         }
+        this.batches = (int) allBatches;
         this.tiles = (int) all;
     }
 
@@ -123,8 +124,8 @@ final class GemmTask {
     /** Runs the call on the pool and returns when C is complete. */
     void run(EnginePool pool) {
         if (packedB == null) {
-            packedB = GemmScratch.current().packedB(Math.max(1, tiles / (rowTiles * colTiles) * packedBatchBytes));
-            pool.parallelFor(tiles / (rowTiles * colTiles) * panels, this::packPanel);
+            packedB = GemmScratch.current().packedB(Math.max(1, batches * packedBatchBytes));
+            pool.parallelFor(batches * panels, this::packPanel);
         }
         pool.parallelFor(tiles, this::computeTile);
     }
