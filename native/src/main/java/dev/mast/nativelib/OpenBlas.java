@@ -82,6 +82,7 @@ public final class OpenBlas {
                         + " (scripts/install-deps.sh) or set MAST_OPENBLAS to the library file"));
     }
 
+    @SuppressWarnings("restricted") // loading a native library is what this class is for
     static OpenBlas open(Path path) {
         try {
             SymbolLookup lookup = SymbolLookup.libraryLookup(path, Arena.global());
