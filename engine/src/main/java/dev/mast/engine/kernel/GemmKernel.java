@@ -59,7 +59,7 @@ final class GemmKernel {
     private static VectorSpecies<Float> species(int bits) {
         VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
         if (bits <= 0 || bits >= preferred.vectorBitSize()) return preferred;
-        return FloatVector.SPECIES_PREFERRED.withShape(VectorShape.forBitSize(bits)).check(float.class);
+        return preferred.withShape(VectorShape.forBitSize(bits)).check(float.class);
     }
 
     /** A strided matrix inside a segment: element (i, j) is at {@code offset + i·rowStride + j·colStride}. */
@@ -74,7 +74,8 @@ final class GemmKernel {
 
     /**
      * Computes the tile {@code c[m0:m1, n0:n1] = epilogue(a[m0:m1, :]·B[:, n0:n1])} with depth {@code k}, B packed
-     * as {@link #packB} lays it out over the whole depth (panel q at {@code bOffset + q·k·NR} floats, bytes here).
+     * as {@link #packB} lays it out over the whole depth: panel q starts {@code bOffset + q·k·NR·4} bytes into
+     * {@code packedB}.
      * {@code n0} is a multiple of NR. Rows of A with unit column stride are read in place; otherwise, and for a
      * last panel of fewer than MR rows, A is packed block by block into the thread's scratch.
      */
