@@ -18,7 +18,8 @@ public final class Main {
             new ClassifyCommand(),
             new EmbedCommand(),
             new TrainCommand(),
-            new EvalCommand());
+            new EvalCommand(),
+            new BenchCommand());
 
     private Main() {}
 
