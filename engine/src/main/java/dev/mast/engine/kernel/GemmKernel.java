@@ -20,13 +20,15 @@ import java.nio.ByteOrder;
  *   <li>B block: panels of {@link #NR} columns; inside a panel, for each p the NR values {@code b[p][j]} (three
  *       vectors). Columns past the matrix are zero.</li>
  * </ul>
- * The micro-kernel holds the MR×NR tile of C in 3·MR vector registers (8×48 with AVX-512: 24 of 32 registers;
- * 4×24 with AVX2: 12 of 16) and reads each panel once: per p, three B vectors and MR broadcasts feed 3·MR FMAs.
+ * The micro-kernel holds the MR×NR tile of C in vector registers (8×32 with AVX-512: 16 of 32 registers;
+ * 4×24 with AVX2: 12 of 16) and reads each panel once: per p, the B vectors and MR broadcasts feed MR·NR/LANES
+ * FMAs.
  *
- * <p>Why 8×48 and not the classic 12×32: both run near the FMA peak once C2 has compiled them, but the 12-row
- * kernel is too large for C1 ("out of virtual registers"), and when C2 is busy (two threads on a loaded two-core
- * machine) tiered compilation can then leave it in C1's tier-2 code, where Vector API calls are not intrinsified:
- * 100× slower for as long as the JVM runs. Every kernel here compiles at every tier.
+ * <p>Why 8×32 and not a wider tile (8×48, 12×32): they run near the FMA peak once C2 has compiled them, but C1
+ * cannot compile them ("out of virtual registers"; for 8×48 only the on-stack-replacement compile of the K loop
+ * fails). Tiered compilation then leaves the kernel in C1's tier-2 code, where Vector API calls are not
+ * intrinsified: 50-100× slower for as long as the JVM runs (a 16×16-stem forward took 480 ms instead of 10).
+ * Every kernel here compiles at every tier, on-stack replacement included ({@code C1CompilationTest}).
  *
  * <p>Determinism: each element of C is the sum over K blocks of {@link #KC} of an in-order FMA chain, and tiles
  * never split K, so the result does not depend on how tiles are spread over threads.
@@ -40,9 +42,12 @@ final class GemmKernel {
      */
     static final VectorSpecies<Float> SPECIES = species(Integer.getInteger("mast.gemm.vectorBits", 0));
     static final int LANES = SPECIES.length();
-    /** Columns of a micro-tile: three vectors. */
-    static final int NR = 3 * LANES;
-    /** Rows of a micro-tile: as many as the register file holds (3·MR accumulators + 3 B vectors + 1 broadcast). */
+    /**
+     * Columns of a micro-tile: two vectors with AVX-512 (8×32: 16 accumulators), three with AVX2 (4×24: 12).
+     * See the class comment for why the AVX-512 tile is not wider.
+     */
+    static final int NR = (SPECIES.vectorBitSize() >= 512 ? 2 : 3) * LANES;
+    /** Rows of a micro-tile (MR·NR/LANES accumulators + NR/LANES B vectors + 1 broadcast fit the register file). */
     static final int MR = SPECIES.vectorBitSize() >= 512 ? 8 : 4;
     /**
      * Depth of a K block: the A micro-panel (MR×KC: 24 KB for 8 rows) stays in L1 while B panels stream from L2. Every MAST
@@ -128,14 +133,14 @@ final class GemmKernel {
     private static void kernel8(MemorySegment a, long aOff, long aRow, long aStep, MemorySegment b, long bOff,
                                 int kc, MemorySegment tile) {
         FloatVector zero = FloatVector.zero(SPECIES);
-        FloatVector c0_0 = zero, c0_1 = zero, c0_2 = zero;
-        FloatVector c1_0 = zero, c1_1 = zero, c1_2 = zero;
-        FloatVector c2_0 = zero, c2_1 = zero, c2_2 = zero;
-        FloatVector c3_0 = zero, c3_1 = zero, c3_2 = zero;
-        FloatVector c4_0 = zero, c4_1 = zero, c4_2 = zero;
-        FloatVector c5_0 = zero, c5_1 = zero, c5_2 = zero;
-        FloatVector c6_0 = zero, c6_1 = zero, c6_2 = zero;
-        FloatVector c7_0 = zero, c7_1 = zero, c7_2 = zero;
+        FloatVector c0_0 = zero, c0_1 = zero;
+        FloatVector c1_0 = zero, c1_1 = zero;
+        FloatVector c2_0 = zero, c2_1 = zero;
+        FloatVector c3_0 = zero, c3_1 = zero;
+        FloatVector c4_0 = zero, c4_1 = zero;
+        FloatVector c5_0 = zero, c5_1 = zero;
+        FloatVector c6_0 = zero, c6_1 = zero;
+        FloatVector c7_0 = zero, c7_1 = zero;
         long row1 = aRow;
         long row2 = 2 * aRow;
         long row3 = 3 * aRow;
@@ -146,66 +151,49 @@ final class GemmKernel {
         for (int p = 0; p < kc; p++) {
             FloatVector b0 = FloatVector.fromMemorySegment(SPECIES, b, bOff, ORDER);
             FloatVector b1 = FloatVector.fromMemorySegment(SPECIES, b, bOff + VECTOR_BYTES, ORDER);
-            FloatVector b2 = FloatVector.fromMemorySegment(SPECIES, b, bOff + 2 * VECTOR_BYTES, ORDER);
             FloatVector a0 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff));
             c0_0 = a0.fma(b0, c0_0);
             c0_1 = a0.fma(b1, c0_1);
-            c0_2 = a0.fma(b2, c0_2);
             FloatVector a1 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row1));
             c1_0 = a1.fma(b0, c1_0);
             c1_1 = a1.fma(b1, c1_1);
-            c1_2 = a1.fma(b2, c1_2);
             FloatVector a2 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row2));
             c2_0 = a2.fma(b0, c2_0);
             c2_1 = a2.fma(b1, c2_1);
-            c2_2 = a2.fma(b2, c2_2);
             FloatVector a3 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row3));
             c3_0 = a3.fma(b0, c3_0);
             c3_1 = a3.fma(b1, c3_1);
-            c3_2 = a3.fma(b2, c3_2);
             FloatVector a4 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row4));
             c4_0 = a4.fma(b0, c4_0);
             c4_1 = a4.fma(b1, c4_1);
-            c4_2 = a4.fma(b2, c4_2);
             FloatVector a5 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row5));
             c5_0 = a5.fma(b0, c5_0);
             c5_1 = a5.fma(b1, c5_1);
-            c5_2 = a5.fma(b2, c5_2);
             FloatVector a6 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row6));
             c6_0 = a6.fma(b0, c6_0);
             c6_1 = a6.fma(b1, c6_1);
-            c6_2 = a6.fma(b2, c6_2);
             FloatVector a7 = FloatVector.broadcast(SPECIES, a.get(FLOAT, aOff + row7));
             c7_0 = a7.fma(b0, c7_0);
             c7_1 = a7.fma(b1, c7_1);
-            c7_2 = a7.fma(b2, c7_2);
             aOff += aStep;
             bOff += NR * Float.BYTES;
         }
         c0_0.intoMemorySegment(tile, (0L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c0_1.intoMemorySegment(tile, (0L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c0_2.intoMemorySegment(tile, (0L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c1_0.intoMemorySegment(tile, (1L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c1_1.intoMemorySegment(tile, (1L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c1_2.intoMemorySegment(tile, (1L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c2_0.intoMemorySegment(tile, (2L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c2_1.intoMemorySegment(tile, (2L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c2_2.intoMemorySegment(tile, (2L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c3_0.intoMemorySegment(tile, (3L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c3_1.intoMemorySegment(tile, (3L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c3_2.intoMemorySegment(tile, (3L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c4_0.intoMemorySegment(tile, (4L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c4_1.intoMemorySegment(tile, (4L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c4_2.intoMemorySegment(tile, (4L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c5_0.intoMemorySegment(tile, (5L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c5_1.intoMemorySegment(tile, (5L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c5_2.intoMemorySegment(tile, (5L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c6_0.intoMemorySegment(tile, (6L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c6_1.intoMemorySegment(tile, (6L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c6_2.intoMemorySegment(tile, (6L * NR + 2L * LANES) * Float.BYTES, ORDER);
         c7_0.intoMemorySegment(tile, (7L * NR + 0L * LANES) * Float.BYTES, ORDER);
         c7_1.intoMemorySegment(tile, (7L * NR + 1L * LANES) * Float.BYTES, ORDER);
-        c7_2.intoMemorySegment(tile, (7L * NR + 2L * LANES) * Float.BYTES, ORDER);
     }
 
     /**

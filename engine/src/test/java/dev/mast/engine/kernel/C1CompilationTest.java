@@ -22,7 +22,10 @@ class C1CompilationTest {
     void everyKernelMethodCompilesWithC1() throws IOException, InterruptedException, URISyntaxException {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-                "-XX:TieredStopAtLevel=3", "-XX:+PrintCompilation"));
+                "-XX:TieredStopAtLevel=3", "-XX:+PrintCompilation",
+                // Low back-edge thresholds make C1 compile the long K loops on stack (OSR) during the short workout;
+                // an OSR bailout strands a method in tier 2 just like a normal one.
+                "-XX:Tier2BackEdgeThreshold=1000", "-XX:Tier3BackEdgeThreshold=1000"));
         String bits = System.getProperty("mast.gemm.vectorBits");
         if (bits != null) cmd.add("-Dmast.gemm.vectorBits=" + bits);
         cmd.addAll(List.of("-cp", location(KernelWorkout.class) + java.io.File.pathSeparator + location(Sgemm.class),
