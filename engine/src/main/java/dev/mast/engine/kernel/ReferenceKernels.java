@@ -45,14 +45,31 @@ public final class ReferenceKernels {
         }
     }
 
-    /** GELU, exact erf form: x/2·(1 + erf(x/√2)). */
+    /** GELU, exact erf form: x/2·(1 + erf(x/√2)), as x/2·erfc(-x/√2) so that it keeps its precision for x < 0. */
     public static float gelu(float x) {
-        return (float) (0.5 * x * (1 + erf(x / Math.sqrt(2))));
+        return (float) gelu((double) x);
+    }
+
+    /** GELU in double precision. */
+    public static double gelu(double x) {
+        return 0.5 * x * erfc(-x / Math.sqrt(2));
+    }
+
+    /** gelu'(x) = Φ(x) + x·φ(x), Φ and φ the standard normal distribution and density. */
+    public static double geluDerivative(double x) {
+        return 0.5 * erfc(-x / Math.sqrt(2)) + x * Math.exp(-0.5 * x * x) / Math.sqrt(2 * Math.PI);
     }
 
     /** y = gelu(x) elementwise. */
     public static void gelu(Tensor x, Tensor y) {
         for (long i = 0, n = x.size(); i < n; i++) y.setFlat(i, gelu(x.getFlat(i)));
+    }
+
+    /** dx = dy·gelu'(x) elementwise. */
+    public static void geluBackward(Tensor x, Tensor dy, Tensor dx) {
+        for (long i = 0, n = x.size(); i < n; i++) {
+            dx.setFlat(i, (float) (dy.getFlat(i) * geluDerivative(x.getFlat(i))));
+        }
     }
 
     /** out = a + b elementwise. */
@@ -62,23 +79,72 @@ public final class ReferenceKernels {
 
     /** LayerNorm over the last axis: y = (x - mean)/sqrt(var + eps)·gamma + beta (biased variance). */
     public static void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y) {
+        layerNorm(x, gamma, beta, eps, y, null, null);
+    }
+
+    /** LayerNorm that also stores each row's mean and 1/sqrt(var + eps) (flat row order) unless null. */
+    public static void layerNorm(Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y, Tensor mean,
+                                 Tensor rstd) {
         int c = x.dim(-1);
         long rows = x.size() / c;
         for (long r = 0; r < rows; r++) {
-            double mean = 0, var = 0;
-            for (int j = 0; j < c; j++) mean += x.getFlat(r * c + j);
-            mean /= c;
+            double mu = rowMean(x, r, c);
+            double rs = 1 / Math.sqrt(rowVariance(x, r, c, mu) + eps);
+            if (mean != null) mean.setFlat(r, (float) mu);
+            if (rstd != null) rstd.setFlat(r, (float) rs);
             for (int j = 0; j < c; j++) {
-                double d = x.getFlat(r * c + j) - mean;
-                var += d * d;
-            }
-            var /= c;
-            double rstd = 1 / Math.sqrt(var + eps);
-            for (int j = 0; j < c; j++) {
-                double v = (x.getFlat(r * c + j) - mean) * rstd * gamma.get(j) + beta.get(j);
+                double v = (x.getFlat(r * c + j) - mu) * rs * gamma.get(j) + beta.get(j);
                 y.setFlat(r * c + j, (float) v);
             }
         }
+    }
+
+    /**
+     * LayerNorm backward, statistics recomputed from x: dx = rstd·(g - mean(g) - x̂·mean(g·x̂)) with g = dy·gamma
+     * (dx overwritten); dgamma += Σ dy·x̂ and dbeta += Σ dy over rows.
+     */
+    public static void layerNormBackward(Tensor x, Tensor gamma, float eps, Tensor dy, Tensor dx, Tensor dgamma,
+                                         Tensor dbeta) {
+        int c = x.dim(-1);
+        long rows = x.size() / c;
+        double[] dg = new double[c], db = new double[c];
+        for (long r = 0; r < rows; r++) {
+            double mu = rowMean(x, r, c);
+            double rs = 1 / Math.sqrt(rowVariance(x, r, c, mu) + eps);
+            double sumG = 0, sumGx = 0;
+            for (int j = 0; j < c; j++) {
+                double xhat = (x.getFlat(r * c + j) - mu) * rs, d = dy.getFlat(r * c + j);
+                double g = d * gamma.get(j);
+                sumG += g;
+                sumGx += g * xhat;
+                dg[j] += d * xhat;
+                db[j] += d;
+            }
+            for (int j = 0; j < c; j++) {
+                double xhat = (x.getFlat(r * c + j) - mu) * rs;
+                double g = (double) dy.getFlat(r * c + j) * gamma.get(j);
+                dx.setFlat(r * c + j, (float) (rs * (g - sumG / c - xhat * sumGx / c)));
+            }
+        }
+        for (int j = 0; j < c; j++) {
+            dgamma.set((float) (dgamma.get(j) + dg[j]), j);
+            dbeta.set((float) (dbeta.get(j) + db[j]), j);
+        }
+    }
+
+    private static double rowMean(Tensor x, long r, int c) {
+        double s = 0;
+        for (int j = 0; j < c; j++) s += x.getFlat(r * c + j);
+        return s / c;
+    }
+
+    private static double rowVariance(Tensor x, long r, int c, double mean) {
+        double s = 0;
+        for (int j = 0; j < c; j++) {
+            double d = x.getFlat(r * c + j) - mean;
+            s += d * d;
+        }
+        return s / c;
     }
 
     /** Softmax over the last axis, max-subtracted. */
@@ -91,6 +157,19 @@ public final class ReferenceKernels {
             double sum = 0;
             for (int j = 0; j < c; j++) sum += Math.exp(x.getFlat(r * c + j) - max);
             for (int j = 0; j < c; j++) y.setFlat(r * c + j, (float) (Math.exp(x.getFlat(r * c + j) - max) / sum));
+        }
+    }
+
+    /** Softmax backward from the output: dx = y·(dy - Σ dy·y) row by row (dx overwritten). */
+    public static void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+        int c = y.dim(-1);
+        long rows = y.size() / c;
+        for (long r = 0; r < rows; r++) {
+            double s = 0;
+            for (int j = 0; j < c; j++) s += (double) dy.getFlat(r * c + j) * y.getFlat(r * c + j);
+            for (int j = 0; j < c; j++) {
+                dx.setFlat(r * c + j, (float) (y.getFlat(r * c + j) * (dy.getFlat(r * c + j) - s)));
+            }
         }
     }
 
@@ -121,7 +200,49 @@ public final class ReferenceKernels {
         }
     }
 
-    /** 3×3 max-pool, padding 1 (padding never wins), channels last: x [..., H, W, C], y [..., Ho, Wo, C]. */
+    /**
+     * Depthwise 3×3 backward by scattering each output gradient over its window: dx overwritten, dw [C, 1, 3, 3]
+     * accumulated.
+     */
+    public static void depthwiseConv3x3Backward(Tensor x, Tensor w, Tensor dy, int sh, int sw, Tensor dx, Tensor dw) {
+        int h = x.dim(-3), wd = x.dim(-2), c = x.dim(-1), ho = dy.dim(-3), wo = dy.dim(-2);
+        long images = x.size() / ((long) h * wd * c);
+        double[] dwSum = new double[c * 9];
+        for (long b = 0; b < images; b++) {
+            Tensor xi = image(x, b), dyi = image(dy, b), dxi = image(dx, b);
+            double[] dxSum = new double[h * wd * c];
+            for (int i = 0; i < ho; i++) {
+                for (int j = 0; j < wo; j++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        double g = dyi.get(i, j, ch);
+                        for (int di = 0; di < 3; di++) {
+                            for (int dj = 0; dj < 3; dj++) {
+                                int r = i * sh - 1 + di, q = j * sw - 1 + dj;
+                                if (r < 0 || r >= h || q < 0 || q >= wd) continue;
+                                dxSum[(r * wd + q) * c + ch] += g * w.get(ch, 0, di, dj);
+                                dwSum[ch * 9 + di * 3 + dj] += g * xi.get(r, q, ch);
+                            }
+                        }
+                    }
+                }
+            }
+            for (int r = 0; r < h; r++) {
+                for (int q = 0; q < wd; q++) {
+                    for (int ch = 0; ch < c; ch++) dxi.set((float) dxSum[(r * wd + q) * c + ch], r, q, ch);
+                }
+            }
+        }
+        for (int ch = 0; ch < c; ch++) {
+            for (int k = 0; k < 9; k++) {
+                dw.set((float) (dw.get(ch, 0, k / 3, k % 3) + dwSum[ch * 9 + k]), ch, 0, k / 3, k % 3);
+            }
+        }
+    }
+
+    /**
+     * 3×3 max-pool, padding 1 (padding never wins), channels last: x [..., H, W, C], y [..., Ho, Wo, C]. The
+     * winner is PyTorch's: scan the window row by row, take a tap that is greater than the current winner or NaN.
+     */
     public static void maxPool3x3(Tensor x, int sh, int sw, Tensor y) {
         int h = x.dim(-3), wd = x.dim(-2), c = x.dim(-1), ho = y.dim(-3), wo = y.dim(-2);
         long images = x.size() / ((long) h * wd * c);
@@ -130,19 +251,54 @@ public final class ReferenceKernels {
             for (int i = 0; i < ho; i++) {
                 for (int j = 0; j < wo; j++) {
                     for (int ch = 0; ch < c; ch++) {
-                        float m = Float.NEGATIVE_INFINITY;
-                        for (int di = 0; di < 3; di++) {
-                            for (int dj = 0; dj < 3; dj++) {
-                                int r = i * sh - 1 + di, q = j * sw - 1 + dj;
-                                if (r < 0 || r >= h || q < 0 || q >= wd) continue;
-                                m = Math.max(m, xi.get(r, q, ch));
-                            }
-                        }
-                        yi.set(m, i, j, ch);
+                        int[] rq = maxPoolWinner(xi, i, j, ch, sh, sw);
+                        yi.set(xi.get(rq[0], rq[1], ch), i, j, ch);
                     }
                 }
             }
         }
+    }
+
+    /** Max-pool backward: each output gradient goes to its window's winner (dx overwritten). */
+    public static void maxPool3x3Backward(Tensor x, Tensor dy, int sh, int sw, Tensor dx) {
+        int h = x.dim(-3), wd = x.dim(-2), c = x.dim(-1), ho = dy.dim(-3), wo = dy.dim(-2);
+        long images = x.size() / ((long) h * wd * c);
+        for (long b = 0; b < images; b++) {
+            Tensor xi = image(x, b), dyi = image(dy, b), dxi = image(dx, b);
+            double[] sum = new double[h * wd * c];
+            for (int i = 0; i < ho; i++) {
+                for (int j = 0; j < wo; j++) {
+                    for (int ch = 0; ch < c; ch++) {
+                        int[] rq = maxPoolWinner(xi, i, j, ch, sh, sw);
+                        sum[(rq[0] * wd + rq[1]) * c + ch] += dyi.get(i, j, ch);
+                    }
+                }
+            }
+            for (int r = 0; r < h; r++) {
+                for (int q = 0; q < wd; q++) {
+                    for (int ch = 0; ch < c; ch++) dxi.set((float) sum[(r * wd + q) * c + ch], r, q, ch);
+                }
+            }
+        }
+    }
+
+    /** {row, column} of the winner of window (i, j) in channel ch of one image. */
+    private static int[] maxPoolWinner(Tensor xi, int i, int j, int ch, int sh, int sw) {
+        int h = xi.dim(0), wd = xi.dim(1);
+        float best = Float.NEGATIVE_INFINITY;
+        int[] at = null;
+        for (int di = 0; di < 3; di++) {
+            for (int dj = 0; dj < 3; dj++) {
+                int r = i * sh - 1 + di, q = j * sw - 1 + dj;
+                if (r < 0 || r >= h || q < 0 || q >= wd) continue;
+                float v = xi.get(r, q, ch);
+                if (at == null || v > best || Float.isNaN(v)) {
+                    at = new int[] {r, q};
+                    best = v;
+                }
+            }
+        }
+        return at;
     }
 
     /**
@@ -184,9 +340,18 @@ public final class ReferenceKernels {
         }
     }
 
-    /** erf to double precision (W. J. Cody's rational approximations, as in most libm implementations). */
+    /** Mean-over-tokens backward: dx [B, N, C] = dy [B, C] / N (dx overwritten). */
+    public static void meanTokensBackward(Tensor dy, Tensor dx) {
+        int bsz = dx.dim(0), n = dx.dim(1), c = dx.dim(2);
+        for (int b = 0; b < bsz; b++) {
+            for (int t = 0; t < n; t++) {
+                for (int ch = 0; ch < c; ch++) dx.set((float) ((double) dy.get(b, ch) / n), b, t, ch);
+            }
+        }
+    }
+
+    /** erf to double precision: Maclaurin series for |x| < 2.5, the erfc continued fraction beyond. */
     public static double erf(double x) {
-        // Abramowitz–Stegun 7.1.26 is too coarse for a reference; use the series / continued fraction split.
         double ax = Math.abs(x);
         double r;
         if (ax < 2.5) {
@@ -200,22 +365,32 @@ public final class ReferenceKernels {
             }
             r = 2 / Math.sqrt(Math.PI) * sum;
         } else {
-            // erfc continued fraction (Lentz), accurate for larger |x|.
-            double tiny = 1e-300, f = ax, c = ax, d = 0;
-            for (int n = 1; n < 500; n++) {
-                double an = n / 2.0;
-                d = ax + an * d;
-                d = d == 0 ? tiny : d;
-                c = ax + an / c;
-                c = c == 0 ? tiny : c;
-                d = 1 / d;
-                double delta = c * d;
-                f *= delta;
-                if (Math.abs(delta - 1) < 1e-16) break;
-            }
-            r = 1 - Math.exp(-ax * ax) / (f * Math.sqrt(Math.PI));
+            r = 1 - erfcContinuedFraction(ax);
         }
         return x < 0 ? -r : r;
+    }
+
+    /** erfc = 1 - erf to double precision, keeping its relative precision in the far tail (x >= 2.5). */
+    public static double erfc(double x) {
+        return x < 2.5 ? 1 - erf(x) : erfcContinuedFraction(x);
+    }
+
+    /** erfc(x) for x >= 2.5 by its continued fraction (modified Lentz). */
+    private static double erfcContinuedFraction(double x) {
+        if (x == Double.POSITIVE_INFINITY) return 0;
+        double tiny = 1e-300, f = x, c = x, d = 0;
+        for (int n = 1; n < 500; n++) {
+            double an = n / 2.0;
+            d = x + an * d;
+            d = d == 0 ? tiny : d;
+            c = x + an / c;
+            c = c == 0 ? tiny : c;
+            d = 1 / d;
+            double delta = c * d;
+            f *= delta;
+            if (Math.abs(delta - 1) < 1e-16) break;
+        }
+        return Math.exp(-x * x) / (f * Math.sqrt(Math.PI));
     }
 
     /** The b-th matrix of a batched [..., rows, cols] view, as a rank-2 view. */
