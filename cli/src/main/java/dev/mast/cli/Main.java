@@ -16,7 +16,8 @@ public final class Main {
             new ForwardCommand(),
             new ImportCommand(),
             new ClassifyCommand(),
-            new EmbedCommand());
+            new EmbedCommand(),
+            new BenchCommand());
 
     private Main() {}
 

@@ -6,16 +6,21 @@ import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.Workspace;
 
 import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * Convolution of a one-channel image to C channels with any kernel, stride and zero padding: the patch stem
  * (MViTv2's 7×7/4/3, LAPE's 16×16/10/0). Output is channels last, i.e. the token sequence.
  *
+ * <p>Computed as im2col + GEMM: every output position's kh·kw input window (zeros where it hangs over the
+ * padding) becomes one row of a patch matrix in workspace memory, and the patch matrix times the weight [C, kh·kw]
+ * (packed once, as a {@link PackedLinear}) with the bias gives the tokens directly in channels-last order.
+ *
  * <p>Immutable after construction; safe to use from several threads at once (each call brings its workspace).
  */
 public final class Conv2dStem {
-    private final Tensor weight;
-    private final Tensor bias;
+    private final PackedLinear patchProjection;
     private final int kernelH, kernelW, strideH, strideW, padH, padW;
 
     /**
@@ -32,30 +37,35 @@ public final class Conv2dStem {
                     + weight.shapeString());
         }
         if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv stem: bad stride/padding");
+            throw new IllegalArgumentException("conv stem: stride must be >= 1 and padding >= 0, got stride "
+                    + strideH + "x" + strideW + ", padding " + padH + "x" + padW);
         }
-        this.weight = Tensor.allocate(owner, weight.shape()).copyFrom(weight);
-        this.bias = bias == null ? null : Tensor.allocate(owner, bias.shape()).copyFrom(bias);
         this.kernelH = weight.dim(2);
         this.kernelW = weight.dim(3);
         this.strideH = strideH;
         this.strideW = strideW;
         this.padH = padH;
         this.padW = padW;
+        try (Arena staging = Arena.ofConfined()) {
+            // [C, 1, kh, kw] in any strides -> [C, kh·kw]; PackedLinear keeps its own copy in owner.
+            Tensor flat = Tensor.allocate(staging, weight.shape()).copyFrom(weight)
+                    .reshape(weight.dim(0), kernelH * kernelW);
+            this.patchProjection = new PackedLinear(flat, bias, owner);
+        }
     }
 
     public int channels() {
-        return weight.dim(0);
+        return patchProjection.outFeatures();
     }
 
-    /** Output rows for an input of height {@code h}. */
+    /** Output rows for an input of height {@code h} (less than 1 when the padded input is smaller than the kernel). */
     public int outputHeight(int h) {
-        return (h + 2 * padH - kernelH) / strideH + 1;
+        return Math.floorDiv(h + 2 * padH - kernelH, strideH) + 1;
     }
 
     /** Output columns for an input of width {@code w}. */
     public int outputWidth(int w) {
-        return (w + 2 * padW - kernelW) / strideW + 1;
+        return Math.floorDiv(w + 2 * padW - kernelW, strideW) + 1;
     }
 
     /**
@@ -69,6 +79,34 @@ public final class Conv2dStem {
             throw new ShapeMismatchException("conv stem " + kernelH + "x" + kernelW + "/" + strideH + "x" + strideW
                     + ": input " + image.shapeString() + " does not give output " + out.shapeString());
         }
-        ReferenceKernels.conv2dSingleChannel(image, weight, bias, strideH, strideW, padH, padW, out);
+        int batch = image.dim(0), ho = out.dim(1), wo = out.dim(2);
+        long mark = ws.mark();
+        try {
+            Tensor patches = ws.allocate(batch, ho, wo, kernelH * kernelW);
+            pool.parallelFor(batch * ho, row -> im2colRow(image, row / ho, row % ho, patches));
+            patchProjection.forward(pool, patches, out, Epilogue.NONE);
+        } finally {
+            ws.release(mark);
+        }
+    }
+
+    /** Writes the input windows of output row {@code i} of image {@code b} into {@code patches[b, i, :, :]}. */
+    private void im2colRow(Tensor image, int b, int i, Tensor patches) {
+        MemorySegment src = image.storage(), dst = patches.storage();
+        int h = image.dim(1), w = image.dim(2), wo = patches.dim(2), kk = kernelH * kernelW;
+        long sb = image.stride(0), sh = image.stride(1), sw = image.stride(2);
+        long d = patches.offset() + ((long) b * patches.dim(1) + i) * wo * kk;
+        for (int j = 0; j < wo; j++) {
+            for (int di = 0; di < kernelH; di++) {
+                int r = i * strideH - padH + di;
+                boolean rowInside = r >= 0 && r < h;
+                long rowStart = image.offset() + b * sb + r * sh;
+                for (int dj = 0; dj < kernelW; dj++, d++) {
+                    int q = j * strideW - padW + dj;
+                    float v = rowInside && q >= 0 && q < w ? src.getAtIndex(ValueLayout.JAVA_FLOAT, rowStart + q * sw) : 0f;
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d, v);
+                }
+            }
+        }
     }
 }

@@ -9,6 +9,12 @@ import dev.mast.engine.tensor.Tensor;
  *
  * <p>{@code a} is [..., m, k], {@code b} [..., k, n] and {@code c} [..., m, n] with equal leading (batch)
  * dimensions; any strides, so {@code Q·Kᵀ} is {@code matmul(q, k.transpose(-2, -1), scores, scale, false)}.
+ *
+ * <p>Both operands are packed per call, block by block, into per-thread buffers (see {@link GemmScratch}) and
+ * multiplied by the register-blocked micro-kernel of {@link GemmKernel}; output tiles run on the pool's threads
+ * and the result is the same for any thread count. For a fixed weight, {@link PackedLinear} packs once instead.
+ *
+ * <p>Thread-safe: concurrent calls use separate buffers. {@code c} must not overlap {@code a} or {@code b}.
  */
 public final class Sgemm {
     private Sgemm() {}
@@ -21,7 +27,8 @@ public final class Sgemm {
     /** c = alpha·a·b, or c += alpha·a·b when {@code accumulate}. */
     public static void matmul(EnginePool pool, Tensor a, Tensor b, Tensor c, float alpha, boolean accumulate) {
         checkShapes(a, b, c);
-        ReferenceKernels.matmul(a, b, c, alpha, accumulate);
+        if (c.size() == 0) return;
+        GemmTask.matmul(a, b, c, alpha, accumulate, pool.threads()).run(pool);
     }
 
     static void checkShapes(Tensor a, Tensor b, Tensor c) {
