@@ -64,6 +64,11 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
     /** Frames the model cannot go below (the stem's kernel). */
     abstract int minFrames();
 
+    /** The classification head, or null for a model without one (num_classes 0). */
+    public ClassifierHead head() {
+        return head;
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -119,7 +124,14 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
         }
     }
 
-    private void checkInput(Tensor input) {
+    /**
+     * Checks that {@code input} is a spectrogram batch this model accepts: [B, T, F] with the config's F and at
+     * least as many frames as the patch stem needs.
+     *
+     * @throws ShapeMismatchException   for another shape
+     * @throws IllegalArgumentException for a clip shorter than the stem
+     */
+    public final void checkInput(Tensor input) {
         int f = config().inputFdim();
         if (input.rank() != 3 || input.dim(2) != f || input.dim(0) < 1) {
             throw new ShapeMismatchException("input must be a spectrogram batch [B, T, " + f + "], got " + input);
