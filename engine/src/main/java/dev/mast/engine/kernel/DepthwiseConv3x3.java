@@ -13,7 +13,8 @@ import java.nio.ByteOrder;
  * Depthwise 3×3 convolution with padding 1 and no bias, channels last: the pooling op of pooling attention.
  *
  * <p>x [..., H, W, C] (any strides; the leading dimensions are independent images, e.g. batch and head),
- * weight [C, 1, 3, 3] (PyTorch layout), y [..., Ho, Wo, C] with {@code Ho = Pool3x3.outputSize(H, strideH)}.
+ * weight [C, 1, 3, 3] (PyTorch layout), y [..., Ho, Wo, C] with {@code Ho = Pool3x3.outputSize(H, strideH)};
+ * outputs (y, dx) must not overlap inputs.
  * With taps (a, b) in 0..2 and zero padding:
  * <pre>
  *   forward:  y[i, j, c]  = Σ_ab x[i·sh - 1 + a, j·sw - 1 + b, c]·w[c, a, b]

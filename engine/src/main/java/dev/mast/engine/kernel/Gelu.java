@@ -26,8 +26,9 @@ import java.nio.ByteOrder;
  * e^(-z²) = e^(-x²/2) takes x² as an exact sum hi + lo (an FMA gives lo), so the rounding of x² does not grow
  * with |x|. Measured against a float64 reference on every 97th float in [-16, 16]: absolute error at most 1.03e-7
  * for |x| <= 2, at most 0.54 ulp of x for x > 2, relative error at most 3.7e-7 for x < -2 (where the result is
- * below 0.05 in magnitude). Every lane runs the same operations, so results do not depend on where a span starts
- * (thread count, GEMM tile): a span's last partial vector goes through the same code on a zero-padded copy.
+ * below 0.05 in magnitude); gelu'(x) is within 2.4e-7 absolute. Every lane runs the same operations, so results
+ * do not depend on where a span starts (thread count, GEMM tile): a span's last partial vector goes through the
+ * same code on a zero-padded copy.
  */
 public final class Gelu {
     private Gelu() {}

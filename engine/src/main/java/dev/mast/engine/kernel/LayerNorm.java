@@ -106,13 +106,18 @@ public final class LayerNorm {
         int tasks = Split.tasks(rows, 6L * c, MAX_PARTIALS);
         float[][] partialGamma = new float[tasks][c];
         float[][] partialBeta = new float[tasks][c];
+        long gOff = g.offset() * Float.BYTES;
         pool.parallelFor(tasks, t -> {
+            float[] sums = new float[2];
             for (long r = Split.start(rows, tasks, t), end = Split.start(rows, tasks, t + 1); r < end; r++) {
                 float mu = mean.storage().getAtIndex(ValueLayout.JAVA_FLOAT, meanAt.offset(r));
                 float rs = rstd.storage().getAtIndex(ValueLayout.JAVA_FLOAT, rstdAt.offset(r));
-                backwardRow(x.storage(), xAt.offset(r) * Float.BYTES, dy.storage(), dyAt.offset(r) * Float.BYTES,
-                        g.storage(), g.offset() * Float.BYTES, mu, rs, dx.storage(), dxAt.offset(r) * Float.BYTES,
-                        partialGamma[t], partialBeta[t], c);
+                long xOff = xAt.offset(r) * Float.BYTES, dyOff = dyAt.offset(r) * Float.BYTES;
+                parameterGradients(x.storage(), xOff, dy.storage(), dyOff, mu, rs, partialGamma[t], partialBeta[t],
+                        c);
+                gradientSums(x.storage(), xOff, dy.storage(), dyOff, g.storage(), gOff, mu, rs, c, sums);
+                inputGradient(x.storage(), xOff, dy.storage(), dyOff, g.storage(), gOff, mu, rs, sums[0] / c,
+                        sums[1] / c, dx.storage(), dxAt.offset(r) * Float.BYTES, c);
             }
         });
         for (int j = 0; j < c; j++) {
@@ -136,37 +141,62 @@ public final class LayerNorm {
         return Arrays.copyOf(x.shape(), x.rank() - 1);
     }
 
+    /*
+     * One method per pass over a row, passing only scalars between them: a row kernel written as one method was too
+     * large for C1's register allocator ("out of virtual registers"), and on a busy machine the JIT could then leave
+     * it in slow tier-2 code for good.
+     */
+
     /** Normalises one row; stores its mean at element {@code meanAt} of {@code means} (unless null); returns rstd. */
     private static float forwardRow(MemorySegment xs, long xOff, MemorySegment gs, long gOff, MemorySegment bs,
                                     long bOff, float eps, MemorySegment ys, long yOff, int c, MemorySegment means,
                                     long meanAt) {
+        float mean = rowSum(xs, xOff, c) / c;
+        if (means != null) means.setAtIndex(ValueLayout.JAVA_FLOAT, meanAt, mean);
+        float rstd = (float) (1 / Math.sqrt(rowSquaredDeviation(xs, xOff, mean, c) / c + eps));
+        normalizeRow(xs, xOff, gs, gOff, bs, bOff, mean, rstd, ys, yOff, c);
+        return rstd;
+    }
+
+    /** Σ x over one row. */
+    private static float rowSum(MemorySegment xs, long xOff, int c) {
         int whole = c - c % LANES;
-        VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
-        long tailOff = (long) whole * Float.BYTES;
-        // mean (masked-off lanes load as 0)
         FloatVector acc = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
             acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, ORDER));
         }
-        if (whole < c) acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail));
-        float mean = VectorMath.sum(acc) / c;
-        if (means != null) means.setAtIndex(ValueLayout.JAVA_FLOAT, meanAt, mean);
+        if (whole < c) {
+            // masked-off lanes load as 0
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            acc = acc.add(FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) whole * Float.BYTES, ORDER, tail));
+        }
+        return VectorMath.sum(acc);
+    }
+
+    /** Σ (x - mean)² over one row: the biased variance times C, from centred values. */
+    private static float rowSquaredDeviation(MemorySegment xs, long xOff, float mean, int c) {
+        int whole = c - c % LANES;
         FloatVector mu = FloatVector.broadcast(SPECIES, mean);
-        // biased variance, from the centred values
-        acc = FloatVector.zero(SPECIES);
+        FloatVector acc = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, ORDER)
-                    .sub(mu);
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) i * Float.BYTES, ORDER).sub(mu);
             acc = d.fma(d, acc);
         }
         if (whole < c) {
-            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
-                    .blend(0f, tail.not());
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            FloatVector d = FloatVector.fromMemorySegment(SPECIES, xs, xOff + (long) whole * Float.BYTES, ORDER, tail)
+                    .sub(mu).blend(0f, tail.not());
             acc = d.fma(d, acc);
         }
-        float rstd = (float) (1 / Math.sqrt(VectorMath.sum(acc) / c + eps));
+        return VectorMath.sum(acc);
+    }
+
+    /** y = (x - mean)·rstd·gamma + beta over one row. */
+    private static void normalizeRow(MemorySegment xs, long xOff, MemorySegment gs, long gOff, MemorySegment bs,
+                                     long bOff, float mean, float rstd, MemorySegment ys, long yOff, int c) {
+        int whole = c - c % LANES;
+        FloatVector mu = FloatVector.broadcast(SPECIES, mean);
         FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
-        // y = (x - mean)·rstd·gamma + beta
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
             FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
@@ -175,62 +205,89 @@ public final class LayerNorm {
             xhat.fma(g, b).intoMemorySegment(ys, yOff + o, ORDER);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
-                    .mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail);
-            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + tailOff, ORDER, tail);
-            xhat.fma(g, b).intoMemorySegment(ys, yOff + tailOff, ORDER, tail);
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            long o = (long) whole * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER, tail).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER, tail);
+            FloatVector b = FloatVector.fromMemorySegment(SPECIES, bs, bOff + o, ORDER, tail);
+            xhat.fma(g, b).intoMemorySegment(ys, yOff + o, ORDER, tail);
         }
-        return rstd;
     }
 
-    /** One row of the backward pass; adds this row's dgamma/dbeta terms into the task's partial buffers. */
-    private static void backwardRow(MemorySegment xs, long xOff, MemorySegment dys, long dyOff, MemorySegment gs,
-                                    long gOff, float mean, float rstd, MemorySegment dxs, long dxOff,
-                                    float[] dgamma, float[] dbeta, int c) {
+    /** Backward, parameters: adds dy·x̂ and dy of one row into the task's partial dgamma and dbeta. */
+    private static void parameterGradients(MemorySegment xs, long xOff, MemorySegment dys, long dyOff, float mean,
+                                           float rstd, float[] dgamma, float[] dbeta, int c) {
         int whole = c - c % LANES;
-        VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
-        long tailOff = (long) whole * Float.BYTES;
         FloatVector mu = FloatVector.broadcast(SPECIES, mean);
         FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
-        // Pass 1: Σg and Σg·x̂ with g = dy·gamma, and the parameter gradients (masked-off lanes load as 0: g = 0).
-        FloatVector sumG = FloatVector.zero(SPECIES), sumGx = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
             FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
             FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER);
-            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER));
-            sumG = sumG.add(g);
-            sumGx = g.fma(xhat, sumGx);
             dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, i)).intoArray(dgamma, i);
             dy.add(FloatVector.fromArray(SPECIES, dbeta, i)).intoArray(dbeta, i);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
-                    .mul(rs);
-            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, ORDER, tail);
-            FloatVector g = dy.mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail));
-            sumG = sumG.add(g);
-            sumGx = g.fma(xhat, sumGx);
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            long o = (long) whole * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER, tail).sub(mu).mul(rs);
+            FloatVector dy = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER, tail);
             dy.fma(xhat, FloatVector.fromArray(SPECIES, dgamma, whole, tail)).intoArray(dgamma, whole, tail);
             dy.add(FloatVector.fromArray(SPECIES, dbeta, whole, tail)).intoArray(dbeta, whole, tail);
         }
-        FloatVector meanG = FloatVector.broadcast(SPECIES, VectorMath.sum(sumG) / c);
-        FloatVector meanGx = FloatVector.broadcast(SPECIES, VectorMath.sum(sumGx) / c);
-        // Pass 2: dx = rstd·(g - mean(g) - x̂·mean(g·x̂)).
+    }
+
+    /** Backward, the row sums dx needs: Σg and Σg·x̂ with g = dy·gamma, into {@code sums}. */
+    private static void gradientSums(MemorySegment xs, long xOff, MemorySegment dys, long dyOff, MemorySegment gs,
+                                     long gOff, float mean, float rstd, int c, float[] sums) {
+        int whole = c - c % LANES;
+        FloatVector mu = FloatVector.broadcast(SPECIES, mean);
+        FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
+        FloatVector sumG = FloatVector.zero(SPECIES), sumGx = FloatVector.zero(SPECIES);
         for (int i = 0; i < whole; i += LANES) {
             long o = (long) i * Float.BYTES;
             FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
             FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER)
                     .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER));
-            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + o, ORDER);
+            sumG = sumG.add(g);
+            sumGx = g.fma(xhat, sumGx);
         }
         if (whole < c) {
-            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + tailOff, ORDER, tail).sub(mu)
-                    .mul(rs);
-            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + tailOff, ORDER, tail)
-                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + tailOff, ORDER, tail));
-            g.sub(meanG).sub(xhat.mul(meanGx)).mul(rs).intoMemorySegment(dxs, dxOff + tailOff, ORDER, tail);
+            // masked-off lanes load as 0, so g = 0 there and they add nothing
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            long o = (long) whole * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER, tail).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER, tail)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER, tail));
+            sumG = sumG.add(g);
+            sumGx = g.fma(xhat, sumGx);
+        }
+        sums[0] = VectorMath.sum(sumG);
+        sums[1] = VectorMath.sum(sumGx);
+    }
+
+    /** Backward pass 2 over one row: dx = rstd·(g - mean(g) - x̂·mean(g·x̂)). */
+    private static void inputGradient(MemorySegment xs, long xOff, MemorySegment dys, long dyOff, MemorySegment gs,
+                                      long gOff, float mean, float rstd, float meanG, float meanGx, MemorySegment dxs,
+                                      long dxOff, int c) {
+        int whole = c - c % LANES;
+        FloatVector mu = FloatVector.broadcast(SPECIES, mean);
+        FloatVector rs = FloatVector.broadcast(SPECIES, rstd);
+        FloatVector mg = FloatVector.broadcast(SPECIES, meanG), mgx = FloatVector.broadcast(SPECIES, meanGx);
+        for (int i = 0; i < whole; i += LANES) {
+            long o = (long) i * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER));
+            g.sub(mg).sub(xhat.mul(mgx)).mul(rs).intoMemorySegment(dxs, dxOff + o, ORDER);
+        }
+        if (whole < c) {
+            VectorMask<Float> tail = SPECIES.indexInRange(whole, c);
+            long o = (long) whole * Float.BYTES;
+            FloatVector xhat = FloatVector.fromMemorySegment(SPECIES, xs, xOff + o, ORDER, tail).sub(mu).mul(rs);
+            FloatVector g = FloatVector.fromMemorySegment(SPECIES, dys, dyOff + o, ORDER, tail)
+                    .mul(FloatVector.fromMemorySegment(SPECIES, gs, gOff + o, ORDER, tail));
+            g.sub(mg).sub(xhat.mul(mgx)).mul(rs).intoMemorySegment(dxs, dxOff + o, ORDER, tail);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.nio.ByteOrder;
 
 /**
  * 3×3 max-pool with padding 1 (padded cells never win), channels last: the skip path of a down-sampling block.
- * x [..., H, W, C], y [..., Ho, Wo, C] with {@code Ho = Pool3x3.outputSize(H, strideH)}.
+ * x [..., H, W, C], y [..., Ho, Wo, C] with {@code Ho = Pool3x3.outputSize(H, strideH)}; outputs (y, dx) must not
+ * overlap inputs.
  *
  * <p>The winner of a window is PyTorch's: taps are scanned row by row, and a tap replaces the current winner when it
  * is greater or NaN. So ties go to the first maximum in scan order, and a NaN wins (the last NaN). The forward

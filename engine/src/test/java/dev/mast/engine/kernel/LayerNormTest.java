@@ -179,6 +179,10 @@ class LayerNormTest {
             FiniteDifference.assertMatches("layer norm dx", numDx, dx.toArray(), 1e-5);
             FiniteDifference.assertMatches("layer norm dgamma", numDg, dg.toArray(), 1e-5);
             FiniteDifference.assertMatches("layer norm dbeta", numDb, db.toArray(), 1e-5);
+            // dx may be dy
+            Tensor dy = arena.copyOf(dyv, rows, c);
+            LayerNorm.backward(two, x, gamma, mean, rstd, dy, dy, arena.allocate(c), arena.allocate(c));
+            assertArrayEquals(dx.toArray(), dy.toArray(), "in place");
         }
     }
 
