@@ -64,11 +64,14 @@ public class FmaPeak {
                 .reduceLanes(VectorOperators.ADD);
     }
 
-    /** Measured peak GFLOPS of {@code pool.threads()} cores running the loop at once. */
+    /**
+     * Measured peak GFLOPS of {@code pool.threads()} cores running the loop at once: the fastest of the timed
+     * batches, since other processes on the machine can only slow it down.
+     */
     public static double gflops(EnginePool pool, Stopwatch stopwatch) {
         int threads = pool.threads();
         float[] sink = new float[threads];
-        double seconds = stopwatch.secondsPerCall(
+        double seconds = stopwatch.bestSecondsPerCall(
                 () -> pool.parallelFor(threads, t -> sink[t] += run(STEPS_PER_CALL)));
         return threads * gflopPerCall() / seconds;
     }

@@ -110,8 +110,14 @@ public final class KernelReport {
                 peakPerCore = FmaPeak.gflops(single, stopwatch);
             }
             for (EnginePool pool : pools) {
+                double peak = FmaPeak.gflops(pool, stopwatch);
                 emit("fma-peak", FmaPeak.CHAINS + " chains", FmaPeak.vectorBits() + "-bit FMA", pool.threads(),
-                        FmaPeak.gflops(pool, stopwatch), Double.NaN, Double.NaN, false);
+                        peak, Double.NaN, Double.NaN, false);
+                if (!options.json() && pool.threads() > 1 && peak < 0.9 * pool.threads() * peakPerCore) {
+                    out.printf(Locale.ROOT, "(note: %d threads reach only %.1f cores' FMA peak: other processes are"
+                            + " using the cores, so the %d-thread rows understate)%n", pool.threads(),
+                            peak / peakPerCore, pool.threads());
+                }
             }
             for (Case c : cases) {
                 for (EnginePool pool : pools) measure(c, pool);

@@ -27,11 +27,22 @@ public final class Stopwatch {
 
     /** Median seconds per call of {@code op}. */
     public double secondsPerCall(Runnable op) {
+        double[] perCall = timedBatches(op);
+        return batches % 2 == 1 ? perCall[batches / 2] : (perCall[batches / 2 - 1] + perCall[batches / 2]) / 2;
+    }
+
+    /** Seconds per call of the fastest batch: for ceilings such as a peak, which other load can only lower. */
+    public double bestSecondsPerCall(Runnable op) {
+        return timedBatches(op)[0];
+    }
+
+    /** Seconds per call of each timed batch, after the warm-up, sorted. */
+    private double[] timedBatches(Runnable op) {
         warmUp(op);
         double[] perCall = new double[batches];
         for (int b = 0; b < batches; b++) perCall[b] = batch(op, minBatchNanos);
         Arrays.sort(perCall);
-        return batches % 2 == 1 ? perCall[batches / 2] : (perCall[batches / 2 - 1] + perCall[batches / 2]) / 2;
+        return perCall;
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mast.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -315,53 +316,62 @@ final class GemmKernel {
 
     /**
      * Lands the accumulated tile ({@code mr}×{@code nr} of the MR×NR values in {@code tile}) in C at (i0, j0):
-     * the first K block applies alpha, bias and accumulate; later blocks add; the last applies GELU.
+     * the first K block applies alpha, bias and accumulate; later blocks add; the last applies GELU. (Split by
+     * row so that each method stays small enough for C1; see the class comment.)
      */
     private static void storeTile(MemorySegment tile, Strided c, TileEpilogue e, int i0, int j0, int mr, int nr,
                                   boolean first, boolean last) {
-        MemorySegment out = c.seg();
-        FloatVector alpha = FloatVector.broadcast(SPECIES, e.alpha());
-        boolean gelu = last && e.gelu();
         for (int r = 0; r < mr; r++) {
             long rowStart = c.offset() + (i0 + r) * c.rowStride() + j0 * c.colStride();
             long t = (long) r * NR * Float.BYTES;
-            if (nr == NR && c.colStride() == 1) {
-                // Full row of unit-stride C: vectors straight into the output.
-                for (int v = 0; v < NR; v += LANES) {
-                    long at = (rowStart + v) * Float.BYTES;
-                    FloatVector val = FloatVector.fromMemorySegment(SPECIES, tile, t + (long) v * Float.BYTES, ORDER)
-                            .mul(alpha);
-                    if (first) {
-                        if (e.bias() != null) {
-                            val = val.add(FloatVector.fromMemorySegment(SPECIES, e.bias(),
-                                    (long) (j0 + v) * Float.BYTES, ORDER));
-                        }
-                        if (e.accumulate()) val = FloatVector.fromMemorySegment(SPECIES, out, at, ORDER).add(val);
-                    } else {
-                        val = FloatVector.fromMemorySegment(SPECIES, out, at, ORDER).add(val);
-                    }
-                    val.intoMemorySegment(out, at, ORDER);
-                }
-                if (gelu) Gelu.forwardRun(out, rowStart * Float.BYTES, NR);
+            if (c.colStride() == 1) {
+                storeRow(tile, t, c.seg(), rowStart, e, j0, nr, first);
+                if (last && e.gelu()) Gelu.forwardRun(c.seg(), rowStart * Float.BYTES, nr);
             } else {
-                // Edge or strided C: finish the values in the tile row, then scatter them.
+                finishRow(tile, t, c, rowStart, e, j0, nr, first);
+                if (last && e.gelu()) Gelu.forwardRun(tile, t, nr);
                 for (int q = 0; q < nr; q++) {
-                    long tq = t + (long) q * Float.BYTES;
-                    long at = rowStart + q * c.colStride();
-                    float val = tile.get(FLOAT, tq) * e.alpha();
-                    if (first) {
-                        if (e.bias() != null) val = val + e.bias().getAtIndex(FLOAT, j0 + q);
-                        if (e.accumulate()) val = out.getAtIndex(FLOAT, at) + val;
-                    } else {
-                        val = out.getAtIndex(FLOAT, at) + val;
-                    }
-                    tile.set(FLOAT, tq, val);
-                }
-                if (gelu) Gelu.forwardRun(tile, t, nr);
-                for (int q = 0; q < nr; q++) {
-                    out.setAtIndex(FLOAT, rowStart + q * c.colStride(), tile.get(FLOAT, t + (long) q * Float.BYTES));
+                    c.seg().setAtIndex(FLOAT, rowStart + q * c.colStride(), tile.get(FLOAT, t + (long) q * Float.BYTES));
                 }
             }
+        }
+    }
+
+    /** One row of C with contiguous elements: vectors straight into the output, masked past its last column. */
+    private static void storeRow(MemorySegment tile, long t, MemorySegment out, long rowStart, TileEpilogue e, int j0,
+                                 int nr, boolean first) {
+        FloatVector alpha = FloatVector.broadcast(SPECIES, e.alpha());
+        for (int v = 0; v < nr; v += LANES) {
+            VectorMask<Float> inside = SPECIES.indexInRange(v, nr);
+            long at = (rowStart + v) * Float.BYTES;
+            FloatVector val = FloatVector.fromMemorySegment(SPECIES, tile, t + (long) v * Float.BYTES, ORDER).mul(alpha);
+            if (first) {
+                if (e.bias() != null) {
+                    val = val.add(FloatVector.fromMemorySegment(SPECIES, e.bias(), (long) (j0 + v) * Float.BYTES,
+                            ORDER, inside));
+                }
+                if (e.accumulate()) val = FloatVector.fromMemorySegment(SPECIES, out, at, ORDER, inside).add(val);
+            } else {
+                val = FloatVector.fromMemorySegment(SPECIES, out, at, ORDER, inside).add(val);
+            }
+            val.intoMemorySegment(out, at, ORDER, inside);
+        }
+    }
+
+    /** One row of strided C: the final values (before GELU) back into the tile row, to be scattered. */
+    private static void finishRow(MemorySegment tile, long t, Strided c, long rowStart, TileEpilogue e, int j0, int nr,
+                                  boolean first) {
+        for (int q = 0; q < nr; q++) {
+            long tq = t + (long) q * Float.BYTES;
+            long at = rowStart + q * c.colStride();
+            float val = tile.get(FLOAT, tq) * e.alpha();
+            if (first) {
+                if (e.bias() != null) val = val + e.bias().getAtIndex(FLOAT, j0 + q);
+                if (e.accumulate()) val = c.seg().getAtIndex(FLOAT, at) + val;
+            } else {
+                val = c.seg().getAtIndex(FLOAT, at) + val;
+            }
+            tile.set(FLOAT, tq, val);
         }
     }
 }

@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>The weight has PyTorch's layout [out, in]. The constructor copies it (and the bias) into memory owned by
  * {@code owner}, so the source tensors may be freed afterwards, and also packs Wᵀ into the micro-kernel's B panels
- * (panels of {@link GemmKernel#NR} output features over the whole input depth), so a forward pass packs only x.
+ * (panels of {@link GemmKernel#NR} output features over the whole input depth); a forward pass reads rows of x in
+ * place (or packs them when x has no unit column stride).
  * The epilogue (bias, GELU or accumulate) is applied to each output tile while it is hot in cache.
  *
  * <p>Immutable after construction and safe to use from several threads at once; a forward pass allocates no

@@ -10,9 +10,11 @@ import dev.mast.engine.tensor.Tensor;
  * <p>{@code a} is [..., m, k], {@code b} [..., k, n] and {@code c} [..., m, n] with equal leading (batch)
  * dimensions; any strides, so {@code Q·Kᵀ} is {@code matmul(q, k.transpose(-2, -1), scores, scale, false)}.
  *
- * <p>Both operands are packed per call, block by block, into per-thread buffers (see {@link GemmScratch}) and
- * multiplied by the register-blocked micro-kernel of {@link GemmKernel}; output tiles run on the pool's threads
- * and the result is the same for any thread count. For a fixed weight, {@link PackedLinear} packs once instead.
+ * <p>Each call packs b once (all threads, into the calling thread's buffer, see {@link GemmScratch}); rows of a
+ * with unit column stride are read in place (other a are packed block by block); the register-blocked
+ * micro-kernel of {@link GemmKernel} then computes output tiles on the pool's threads, and the result is the same
+ * for any thread count. Steady-state calls allocate no off-heap memory (a few small heap objects per call).
+ * For a fixed weight, {@link PackedLinear} packs once at construction instead.
  *
  * <p>Thread-safe: concurrent calls use separate buffers. {@code c} must not overlap {@code a} or {@code b}.
  */
