@@ -1,6 +1,7 @@
 package dev.mast.model.training;
 
 import dev.mast.engine.parallel.EnginePool;
+import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -55,7 +56,10 @@ final class DropPath {
     }
 
     private void axpy(EnginePool pool, Tensor x, Tensor y, boolean accumulate) {
-        int batch = x.dim(0);
+        int batch = scale.length;
+        if (x.dim(0) != batch || y.dim(0) != batch || !x.isContiguous() || !y.isContiguous() || x.size() != y.size()) {
+            throw new ShapeMismatchException("drop-path over " + batch + " samples: " + x + ", " + y);
+        }
         long n = x.size() / batch;
         MemorySegment xs = x.storage(), ys = y.storage();
         pool.parallelFor(batch, b -> {

@@ -101,10 +101,13 @@ abstract sealed class ModelTrainable implements Trainable permits MastTrainable,
         }
     }
 
-    /** Rebuilds the model's prepared inference weights from the updated values. */
+    /**
+     * Tells the model its values changed: its inference forward pass rebuilds its prepared weights before the next
+     * call (the training passes read the values directly, so steps themselves never pack).
+     */
     @Override
     public void parametersChanged() {
-        model.repack();
+        model.parametersChanged();
     }
 
     @Override

@@ -112,9 +112,9 @@ final class MultiScaleBlockGrad {
 
         Tensor dxhat2 = ctx.scratch.allocate(rowsOut, dimAttn);
         if (dropMlp.active()) {
-            Tensor dBranch = ctx.scratch.allocate(rowsOut, dimOut);
-            dropMlp.backward(ctx.pool, dyRows, dBranch);
-            mlp.backward(ctx, dBranch, dxhat2, false);
+            Tensor dBranch = ctx.scratch.allocate(batch, gq.tokens(), dimOut);
+            dropMlp.backward(ctx.pool, dy, dBranch);
+            mlp.backward(ctx, dBranch.reshape(rowsOut, dimOut), dxhat2, false);
         } else {
             mlp.backward(ctx, dyRows, dxhat2, false);
         }
