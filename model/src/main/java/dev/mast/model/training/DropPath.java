@@ -45,6 +45,38 @@ final class DropPath {
         for (int b = 0; b < batch; b++) scale[b] = rng.nextDouble() < 1 - rate ? 1f / keep : 0f;
     }
 
+    /** A residual branch: writes its output [rows, D] into {@code out}, or adds it there when accumulating. */
+    @FunctionalInterface
+    interface Branch {
+        void run(Tensor out, boolean accumulate);
+    }
+
+    /**
+     * stream [B, N, D] += dp(branch): the branch adds straight into the stream when drop-path is off; otherwise
+     * draws the scales and adds the scaled branch from a scratch copy.
+     */
+    void addBranch(TrainContext ctx, RandomGenerator rng, Tensor stream, Branch branch) {
+        int rows = stream.dim(0) * stream.dim(1), d = stream.dim(2);
+        if (!active()) {
+            branch.run(stream.reshape(rows, d), true);
+            return;
+        }
+        draw(rng, stream.dim(0));
+        long mark = ctx.scratch.mark();
+        Tensor b = ctx.scratch.allocate(stream.shape());
+        branch.run(b.reshape(rows, d), false);
+        addScaled(ctx.pool, b, stream);
+        ctx.scratch.release(mark);
+    }
+
+    /** The gradient the branch sees for dstream [B, ...]: dstream itself, or its scaled copy (from ctx.scratch). */
+    Tensor branchGradient(TrainContext ctx, Tensor dstream) {
+        if (!active()) return dstream;
+        Tensor g = ctx.scratch.allocate(dstream.shape());
+        backward(ctx.pool, dstream, g);
+        return g;
+    }
+
     /** out[b] += s[b]·branch[b]; both [B, ...] contiguous. */
     void addScaled(EnginePool pool, Tensor branch, Tensor out) {
         axpy(pool, branch, out, true);

@@ -68,16 +68,8 @@ final class MultiScaleBlockGrad {
         } else {
             xa.copyFrom(skip);
         }
-        if (dropAttn.active()) {
-            dropAttn.draw(rng, batch);
-            long mark = ctx.scratch.mark();
-            Tensor branch = ctx.scratch.allocate(batch, gq.tokens(), dimAttn);
-            attn.forward(ctx, xhat, g, branch, false);
-            dropAttn.addScaled(ctx.pool, branch, xa);
-            ctx.scratch.release(mark);
-        } else {
-            attn.forward(ctx, xhat, g, xa, true);
-        }
+        dropAttn.addBranch(ctx, rng, xa, (o, acc) -> attn.forward(ctx, xhat, g, o.reshape(batch, gq.tokens(), dimAttn),
+                acc));
 
         Tensor xhat2 = ctx.saved.allocate(rowsOut, dimAttn);
         norm2.forward(ctx, xa.reshape(rowsOut, dimAttn), xhat2);
@@ -88,16 +80,7 @@ final class MultiScaleBlockGrad {
         } else {
             out.copyFrom(xa);
         }
-        if (dropMlp.active()) {
-            dropMlp.draw(rng, batch);
-            long mark = ctx.scratch.mark();
-            Tensor branch = ctx.scratch.allocate(batch, gq.tokens(), dimOut);
-            mlp.forward(ctx, xhat2, branch.reshape(rowsOut, dimOut), false);
-            dropMlp.addScaled(ctx.pool, branch, out);
-            ctx.scratch.release(mark);
-        } else {
-            mlp.forward(ctx, xhat2, outRows, true);
-        }
+        dropMlp.addBranch(ctx, rng, out, (o, acc) -> mlp.forward(ctx, xhat2, o, acc));
         return out;
     }
 
@@ -111,26 +94,14 @@ final class MultiScaleBlockGrad {
         Tensor dyRows = dy.reshape(rowsOut, dimOut);
 
         Tensor dxhat2 = ctx.scratch.allocate(rowsOut, dimAttn);
-        if (dropMlp.active()) {
-            Tensor dBranch = ctx.scratch.allocate(batch, gq.tokens(), dimOut);
-            dropMlp.backward(ctx.pool, dy, dBranch);
-            mlp.backward(ctx, dBranch.reshape(rowsOut, dimOut), dxhat2, false);
-        } else {
-            mlp.backward(ctx, dyRows, dxhat2, false);
-        }
+        mlp.backward(ctx, dropMlp.branchGradient(ctx, dy).reshape(rowsOut, dimOut), dxhat2, false);
         if (shortcutMlp != null) shortcutMlp.backward(ctx, dyRows, dxhat2, true);
         Tensor dxa = ctx.scratch.allocate(batch, gq.tokens(), dimAttn);
         norm2.backward(ctx, dxhat2, dxa.reshape(rowsOut, dimAttn));
         if (shortcutMlp == null) ResidualAdd.forward(ctx.pool, dxa, dy, dxa);
 
         Tensor dxhat = ctx.scratch.allocate(batch, g.tokens(), dimIn);
-        if (dropAttn.active()) {
-            Tensor dBranch = ctx.scratch.allocate(batch, gq.tokens(), dimAttn);
-            dropAttn.backward(ctx.pool, dxa, dBranch);
-            attn.backward(ctx, dBranch, dxhat, false);
-        } else {
-            attn.backward(ctx, dxa, dxhat, false);
-        }
+        attn.backward(ctx, dropAttn.branchGradient(ctx, dxa), dxhat, false);
         Tensor dskip = dxa;
         if (block.strideQ() > 1) {
             dskip = ctx.scratch.allocate(batch, g.tokens(), dimAttn);

@@ -84,8 +84,11 @@ final class RelPosGrad implements AttentionCore.ScoreBias {
         int kh = gk.h(), kw = gk.w(), qw = gq.w();
         int[] idxH = axisH.index(), idxW = axisW.index();
         Tensor th = axisH.table(), tw = axisW.table();
-        MemorySegment dss = ds.storage(), sh = sumH.storage(), sw = sumW.storage();
-        float[] rowH = new float[kh], rowW = new float[kw], acc = new float[headDim];
+        MemorySegment dss = ds.storage(), sh = sumH.storage(), sw = sumW.storage(), dqs = dq.storage();
+        MemorySegment ths = th.storage(), tws = tw.storage();
+        float[] rowH = new float[kh], rowW = new float[kw];
+        long[] offH = new long[kh], offW = new long[kw];
+        int whole = headDim - headDim % LANES;
         for (long r = r0; r < r1; r++) {
             long s = (ds.offset() + r * nk) * Float.BYTES;
             Arrays.fill(rowW, 0f);
@@ -103,15 +106,30 @@ final class RelPosGrad implements AttentionCore.ScoreBias {
 
             int n = (int) (r % nq), head = (int) (r / nq % heads), b = (int) (r / nq / heads);
             int i = n / qw, j = n % qw;
-            Arrays.fill(acc, 0f);
-            for (int a = 0; a < kh; a++) {
-                axpy(rowH[a], th.storage(), (th.offset() + idxH[i * kh + a] * th.stride(0)) * Float.BYTES, acc);
-            }
-            for (int c = 0; c < kw; c++) {
-                axpy(rowW[c], tw.storage(), (tw.offset() + idxW[j * kw + c] * tw.stride(0)) * Float.BYTES, acc);
-            }
+            for (int a = 0; a < kh; a++) offH[a] = (th.offset() + idxH[i * kh + a] * th.stride(0)) * Float.BYTES;
+            for (int c = 0; c < kw; c++) offW[c] = (tw.offset() + idxW[j * kw + c] * tw.stride(0)) * Float.BYTES;
             long dqOff = (dq.offset() + b * dq.stride(0) + head * dq.stride(1) + n * dq.stride(2)) * Float.BYTES;
-            addInto(acc, dq.storage(), dqOff);
+            // dq_r += Σ_a rowH[a]·Th[row a] + Σ_c rowW[c]·Tw[row c], one vector of head_dim at a time
+            for (int e = 0; e < whole; e += LANES) {
+                long o = (long) e * Float.BYTES;
+                FloatVector acc = FloatVector.fromMemorySegment(SPECIES, dqs, dqOff + o, ORDER);
+                for (int a = 0; a < kh; a++) {
+                    acc = FloatVector.fromMemorySegment(SPECIES, ths, offH[a] + o, ORDER)
+                            .fma(FloatVector.broadcast(SPECIES, rowH[a]), acc);
+                }
+                for (int c = 0; c < kw; c++) {
+                    acc = FloatVector.fromMemorySegment(SPECIES, tws, offW[c] + o, ORDER)
+                            .fma(FloatVector.broadcast(SPECIES, rowW[c]), acc);
+                }
+                acc.intoMemorySegment(dqs, dqOff + o, ORDER);
+            }
+            for (int e = whole; e < headDim; e++) {
+                long o = (long) e * Float.BYTES;
+                float acc = dqs.get(FLOAT, dqOff + o);
+                for (int a = 0; a < kh; a++) acc = Math.fma(ths.get(FLOAT, offH[a] + o), rowH[a], acc);
+                for (int c = 0; c < kw; c++) acc = Math.fma(tws.get(FLOAT, offW[c] + o), rowW[c], acc);
+                dqs.set(FLOAT, dqOff + o, acc);
+            }
         }
     }
 
@@ -121,22 +139,39 @@ final class RelPosGrad implements AttentionCore.ScoreBias {
      */
     private void tableRow(Tensor q, Tensor sums, int line, int key, boolean height, Tensor out) {
         int nb = q.dim(0), heads = q.dim(1), nq = q.dim(2);
-        int qh = gq.h(), qw = gq.w(), keys = sums.dim(1);
-        int along = height ? qw : qh;
-        float[] acc = new float[headDim];
-        MemorySegment ss = sums.storage(), qs = q.storage();
+        int qw = gq.w(), keys = sums.dim(1);
+        int along = height ? qw : gq.h(), terms = nb * heads * along;
+        float[] weight = new float[terms];
+        long[] qOff = new long[terms];
+        MemorySegment ss = sums.storage(), qs = q.storage(), os = out.storage();
+        int t = 0;
         for (int b = 0; b < nb; b++) {
             for (int head = 0; head < heads; head++) {
                 long base = (long) (b * heads + head) * nq;
-                for (int p = 0; p < along; p++) {
+                for (int p = 0; p < along; p++, t++) {
                     int n = height ? line * qw + p : p * qw + line;
-                    float s = ss.get(FLOAT, (sums.offset() + (base + n) * keys + key) * Float.BYTES);
-                    axpy(s, qs, (q.offset() + b * q.stride(0) + head * q.stride(1) + n * q.stride(2)) * Float.BYTES,
-                            acc);
+                    weight[t] = ss.get(FLOAT, (sums.offset() + (base + n) * keys + key) * Float.BYTES);
+                    qOff[t] = (q.offset() + b * q.stride(0) + head * q.stride(1) + n * q.stride(2)) * Float.BYTES;
                 }
             }
         }
-        MemorySegment.copy(acc, 0, out.storage(), FLOAT, out.offset() * Float.BYTES, headDim);
+        int whole = headDim - headDim % LANES;
+        long outOff = out.offset() * Float.BYTES;
+        for (int e = 0; e < whole; e += LANES) {
+            long o = (long) e * Float.BYTES;
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (int k = 0; k < terms; k++) {
+                acc = FloatVector.fromMemorySegment(SPECIES, qs, qOff[k] + o, ORDER)
+                        .fma(FloatVector.broadcast(SPECIES, weight[k]), acc);
+            }
+            acc.intoMemorySegment(os, outOff + o, ORDER);
+        }
+        for (int e = whole; e < headDim; e++) {
+            long o = (long) e * Float.BYTES;
+            float acc = 0;
+            for (int k = 0; k < terms; k++) acc = Math.fma(qs.get(FLOAT, qOff[k] + o), weight[k], acc);
+            os.set(FLOAT, outOff + o, acc);
+        }
     }
 
     /** Pass 3: adds each (line, key) gradient row to the table row it read, in order; then through resampling. */
@@ -151,17 +186,6 @@ final class RelPosGrad implements AttentionCore.ScoreBias {
         }
         if (axis.resampled()) LinearResample.backward(target, dParam);
         ctx.scratch.release(mark);
-    }
-
-    /** acc += a·x for head_dim floats of x at byte offset xOff. */
-    private void axpy(float a, MemorySegment x, long xOff, float[] acc) {
-        FloatVector av = FloatVector.broadcast(SPECIES, a);
-        int c = 0;
-        for (; c <= headDim - LANES; c += LANES) {
-            FloatVector.fromMemorySegment(SPECIES, x, xOff + (long) c * Float.BYTES, ORDER)
-                    .fma(av, FloatVector.fromArray(SPECIES, acc, c)).intoArray(acc, c);
-        }
-        for (; c < headDim; c++) acc[c] = Math.fma(x.get(FLOAT, xOff + (long) c * Float.BYTES), a, acc[c]);
     }
 
     /** head_dim floats at byte offset yOff += acc. */

@@ -54,33 +54,13 @@ final class VitBlockGrad {
         core.forward(ctx, part(qkvOut, 0), part(qkvOut, 1), part(qkvOut, 2), z.permute(0, 2, 1, 3), false, scale,
                 null);
         Tensor xa = ctx.saved.allocate(batch, n, d).copyFrom(x);
-        residual(ctx, dropAttn, rng, xa, (out, acc) -> proj.forward(ctx, z.reshape(rows, d), out, acc));
+        dropAttn.addBranch(ctx, rng, xa, (out, acc) -> proj.forward(ctx, z.reshape(rows, d), out, acc));
 
         Tensor xhat2 = ctx.saved.allocate(rows, d);
         norm2.forward(ctx, xa.reshape(rows, d), xhat2);
         Tensor out = ctx.saved.allocate(batch, n, d).copyFrom(xa);
-        residual(ctx, dropMlp, rng, out, (o, acc) -> mlp.forward(ctx, xhat2, o, acc));
+        dropMlp.addBranch(ctx, rng, out, (o, acc) -> mlp.forward(ctx, xhat2, o, acc));
         return out;
-    }
-
-    /** A residual branch: writes [rows, D] into its first argument, or adds to it when the second is true. */
-    private interface Branch {
-        void run(Tensor out, boolean accumulate);
-    }
-
-    /** stream += dp(branch), the branch computed straight into the stream when drop-path is off. */
-    private static void residual(TrainContext ctx, DropPath drop, RandomGenerator rng, Tensor stream, Branch branch) {
-        int rows = stream.dim(0) * stream.dim(1), d = stream.dim(2);
-        if (!drop.active()) {
-            branch.run(stream.reshape(rows, d), true);
-            return;
-        }
-        drop.draw(rng, stream.dim(0));
-        long mark = ctx.scratch.mark();
-        Tensor b = ctx.scratch.allocate(stream.shape());
-        branch.run(b.reshape(rows, d), false);
-        drop.addScaled(ctx.pool, b, stream);
-        ctx.scratch.release(mark);
     }
 
     /** dy [B, N, D] to the input gradient [B, N, D] (from ctx.scratch, kept). */
@@ -89,13 +69,13 @@ final class VitBlockGrad {
         Tensor dx = ctx.scratch.allocate(batch, n, d);
         long mark = ctx.scratch.mark();
         Tensor dxhat = ctx.scratch.allocate(rows, d);
-        mlp.backward(ctx, branchGrad(ctx, dropMlp, dy).reshape(rows, d), dxhat, false);
+        mlp.backward(ctx, dropMlp.branchGradient(ctx, dy).reshape(rows, d), dxhat, false);
         Tensor dxa = ctx.scratch.allocate(batch, n, d);
         norm2.backward(ctx, dxhat, dxa.reshape(rows, d));
         ResidualAdd.forward(ctx.pool, dxa, dy, dxa);
 
         Tensor dz = ctx.scratch.allocate(batch, n, heads, d / heads);
-        proj.backward(ctx, branchGrad(ctx, dropAttn, dxa).reshape(rows, d), dz.reshape(rows, d), false);
+        proj.backward(ctx, dropAttn.branchGradient(ctx, dxa).reshape(rows, d), dz.reshape(rows, d), false);
         Tensor dqkv = ctx.scratch.allocate(batch, n, 3 * d);
         core.backward(ctx, dz.permute(0, 2, 1, 3), part(dqkv, 0), part(dqkv, 1), part(dqkv, 2), false);
         qkv.backward(ctx, dqkv.reshape(rows, 3 * d), dxhat, false);
@@ -103,13 +83,5 @@ final class VitBlockGrad {
         ResidualAdd.forward(ctx.pool, dx, dxa, dx);
         ctx.scratch.release(mark);
         return dx;
-    }
-
-    /** The gradient a residual branch sees: dstream itself, or its drop-path-scaled copy (from ctx.scratch). */
-    private static Tensor branchGrad(TrainContext ctx, DropPath drop, Tensor dstream) {
-        if (!drop.active()) return dstream;
-        Tensor g = ctx.scratch.allocate(dstream.shape());
-        drop.backward(ctx.pool, dstream, g);
-        return g;
     }
 }
