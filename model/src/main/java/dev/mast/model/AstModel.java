@@ -7,12 +7,12 @@ import dev.mast.model.layer.ClassifierHead;
 import dev.mast.model.layer.ForwardContext;
 import dev.mast.model.layer.Grid;
 import dev.mast.model.layer.Layer;
-import dev.mast.model.layer.LinearResample;
 import dev.mast.model.layer.Norm;
 import dev.mast.model.layer.Parameter;
 import dev.mast.model.layer.ParameterSource;
 import dev.mast.model.layer.ParameterSpec;
 import dev.mast.model.layer.PatchEmbed;
+import dev.mast.model.layer.PositionEmbedding;
 import dev.mast.model.layer.VitBlock;
 
 import java.util.ArrayList;
@@ -37,19 +37,20 @@ import java.util.List;
 public final class AstModel extends AudioModel {
     private final AstConfig config;
     private final Parameter clsToken, distToken, posEmbed;
+    private final PositionEmbedding position;
     private final PatchEmbed patchEmbed;
     private final List<VitBlock> blocks = new ArrayList<>();
     private final Norm norm;
-    private final Grid trainedGrid;
 
     public AstModel(AstConfig config, ParameterSource src, Backend backend) {
         super(backend, src);
         this.config = config;
         int d = config.embedDim();
-        this.trainedGrid = new Grid(config.gridHeight(config.inputFdim()), config.gridWidth(config.inputTdim()));
         this.clsToken = embedding("cls_token", src, 1, 1, d);
         this.distToken = embedding("dist_token", src, 1, 1, d);
         this.posEmbed = embedding("pos_embed", src, 1, config.positions(), d);
+        this.position = new PositionEmbedding(posEmbed,
+                new Grid(config.gridHeight(config.inputFdim()), config.gridWidth(config.inputTdim())));
         try {
             add(new Layer() {
                 @Override
@@ -90,6 +91,28 @@ public final class AstModel extends AudioModel {
         return Collections.unmodifiableList(blocks);
     }
 
+    public Parameter clsToken() {
+        return clsToken;
+    }
+
+    public Parameter distToken() {
+        return distToken;
+    }
+
+    /** The position embedding and its adaptation to other grids. */
+    public PositionEmbedding positionEmbedding() {
+        return position;
+    }
+
+    public PatchEmbed patchEmbed() {
+        return patchEmbed;
+    }
+
+    /** The final LayerNorm (applied to the two special tokens). */
+    public Norm norm() {
+        return norm;
+    }
+
     @Override
     int minFrames() {
         return config.patchKernel();
@@ -107,7 +130,7 @@ public final class AstModel extends AudioModel {
         ctx.record("patch_embed", patches.reshape(batch, n, d));
 
         Tensor x = ws.allocate(batch, n + 2, d);
-        Tensor pos = positionEmbedding(ws, g);
+        Tensor pos = position.forward(ws, g);
         Tensor cls = clsToken.value().reshape(d), dist = distToken.value().reshape(d);
         for (int b = 0; b < batch; b++) {
             Tensor xb = x.select(0, b);
@@ -126,31 +149,5 @@ public final class AstModel extends AudioModel {
         norm.forward(ctx.backend(), special, special);
         ctx.backend().meanTokens(special, embedding);
         ws.release(mark);
-    }
-
-    /** The position embedding [N + 2, D] for grid {@code g}: the parameter itself, or an adapted copy. */
-    private Tensor positionEmbedding(Workspace ws, Grid g) {
-        int d = config.embedDim(), p = config.positions();
-        Tensor all = posEmbed.value().reshape(p, d);
-        if (g.equals(trainedGrid)) return all;
-        int f0 = trainedGrid.h(), t0 = trainedGrid.w();
-        Tensor grid0 = all.slice(0, 2, p).reshape(f0, t0, d);
-        Tensor timeAdapted = ws.allocate(f0, g.w(), d);
-        for (int f = 0; f < f0; f++) adaptAxis(grid0.select(0, f), timeAdapted.select(0, f));
-        Tensor out = ws.allocate(g.tokens() + 2, d);
-        out.slice(0, 0, 2).copyFrom(all.slice(0, 0, 2));
-        adaptAxis(timeAdapted.reshape(f0, g.w() * d), out.slice(0, 2, g.tokens() + 2).reshape(g.h(), g.w() * d));
-        return out;
-    }
-
-    /** dst [L', C] from src [L, C]: centre crop when shorter, linear resampling when longer. */
-    private static void adaptAxis(Tensor src, Tensor dst) {
-        int from = src.dim(0), to = dst.dim(0);
-        if (to <= from) {
-            int start = from / 2 - to / 2;
-            dst.copyFrom(src.slice(0, start, start + to));
-        } else {
-            LinearResample.resample(src, dst);
-        }
     }
 }

@@ -34,6 +34,8 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
     private final ParameterSource source;
     private final List<Layer> layers = new ArrayList<>();
     private ClassifierHead head;
+    /** Whether parameter values changed since the prepared weights were built. */
+    private volatile boolean stale;
 
     AudioModel(Backend backend, ParameterSource source) {
         this.backend = backend;
@@ -64,6 +66,11 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
     /** Frames the model cannot go below (the stem's kernel). */
     abstract int minFrames();
 
+    /** The classification head, or null for a model without one (num_classes 0). */
+    public ClassifierHead head() {
+        return head;
+    }
+
     public Backend backend() {
         return backend;
     }
@@ -87,6 +94,7 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
             throw new IllegalStateException("this model has no classification head (num_classes 0): use embed");
         }
         checkInput(input);
+        refreshPrepared();
         if (logits.rank() != 2 || logits.dim(0) != input.dim(0) || logits.dim(1) != head.classes()
                 || !logits.isContiguous()) {
             throw new ShapeMismatchException("forward: logits must be a contiguous [" + input.dim(0) + ", "
@@ -107,6 +115,7 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
     /** Clip embeddings [B, D] (contiguous): the pooled features the head would see. */
     public final void embed(Tensor input, Tensor embedding, Workspace ws) {
         checkInput(input);
+        refreshPrepared();
         if (embedding.rank() != 2 || embedding.dim(0) != input.dim(0) || embedding.dim(1) != embeddingDim()
                 || !embedding.isContiguous()) {
             throw new ShapeMismatchException("embed: output must be a contiguous [" + input.dim(0) + ", "
@@ -119,7 +128,14 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
         }
     }
 
-    private void checkInput(Tensor input) {
+    /**
+     * Checks that {@code input} is a spectrogram batch this model accepts: [B, T, F] with the config's F and at
+     * least as many frames as the patch stem needs.
+     *
+     * @throws ShapeMismatchException   for another shape
+     * @throws IllegalArgumentException for a clip shorter than the stem
+     */
+    public final void checkInput(Tensor input) {
         int f = config().inputFdim();
         if (input.rank() != 3 || input.dim(2) != f || input.dim(0) < 1) {
             throw new ShapeMismatchException("input must be a spectrogram batch [B, T, " + f + "], got " + input);
@@ -140,6 +156,26 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
     /** Rebuilds the backend-prepared weights after parameter values changed. */
     public final void repack() {
         for (Layer l : layers) l.repack();
+    }
+
+    /**
+     * Records that parameter values changed (an optimiser step): the next {@link #forward} or {@link #embed} call
+     * rebuilds the backend-prepared weights first, so that a training loop pays for the packing only when it runs
+     * inference, not at every step. Must not overlap with forward calls, like any change of values.
+     */
+    public final void parametersChanged() {
+        stale = true;
+    }
+
+    /** Rebuilds the prepared weights once after {@link #parametersChanged()}; concurrent callers wait for it. */
+    private void refreshPrepared() {
+        if (!stale) return;
+        synchronized (this) {
+            if (stale) {
+                repack();
+                stale = false;
+            }
+        }
     }
 
     /** Frees prepared weights and parameter memory (unmaps the weights file if parameters view it). */

@@ -24,6 +24,9 @@
  *       and a {@link dev.mast.model.layer.ParameterSource} (e.g. {@link dev.mast.model.RandomInit}).</li>
  *   <li>Models are immutable and thread-safe; each call takes its own {@link dev.mast.engine.tensor.Workspace},
  *       which stops growing after the first call at a given input size.</li>
+ *   <li>Training: {@link dev.mast.model.training.Trainables#of} gives a {@link dev.mast.model.Trainable} (forward
+ *       keeping activations, backward accumulating gradients) over the model's own parameters; load weights with
+ *       {@code LoadOptions.withCopyParameters(true)} so that they are writable.</li>
  * </ul>
  */
 package dev.mast.model;

@@ -14,6 +14,7 @@ import dev.mast.model.RandomInit;
 import dev.mast.model.Trainable;
 import dev.mast.model.backend.JavaBackend;
 import dev.mast.model.layer.Parameter;
+import dev.mast.model.training.Trainables;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -65,13 +66,9 @@ public final class AudioTrainingModel implements TrainingModel {
         }
     }
 
-    /**
-     * The one point where training meets the backward passes: the model's {@link Trainable}.
-     * Wire it to the backward passes' factory here, i.e. {@code return Trainables.of(model);}.
-     */
+    /** The one point where training meets the layers' backward passes. */
     private static Trainable trainableOf(AudioModel model) {
-        throw new UnsupportedOperationException("training " + model.config().architecture().toUpperCase(Locale.ROOT)
-                + " needs the layers' backward passes, which this build does not have yet");
+        return Trainables.of(model);
     }
 
     private static AudioModel build(ModelSpec spec, JavaBackend backend) {

@@ -21,6 +21,14 @@ public final class ClassifierHead implements Layer {
         return linear.outFeatures();
     }
 
+    public Norm norm() {
+        return norm;
+    }
+
+    public Linear linear() {
+        return linear;
+    }
+
     /** embedding [B, D] to logits [B, K] (contiguous). */
     public void forward(ForwardContext ctx, Tensor embedding, Tensor logits) {
         Workspace ws = ctx.ws();

@@ -51,8 +51,43 @@ public final class MultiScaleBlock implements Layer {
         this.mlp = new Mlp(prefix + "mlp.", dimAttn, mlpHidden, dimOut, src, backend);
     }
 
+    public int dimIn() {
+        return dimIn;
+    }
+
+    public int dimAttn() {
+        return dimAttn;
+    }
+
     public int dimOut() {
         return dimOut;
+    }
+
+    /** The query stride (and that of the max-pooled skip path). */
+    public int strideQ() {
+        return strideQ;
+    }
+
+    public Norm norm1() {
+        return norm1;
+    }
+
+    /** The skip projection when the width grows in attention, else null. */
+    public Linear shortcutProjAttn() {
+        return shortcutProjAttn;
+    }
+
+    public Norm norm2() {
+        return norm2;
+    }
+
+    /** The skip projection when the width grows in the MLP, else null. */
+    public Linear shortcutProjMlp() {
+        return shortcutProjMlp;
+    }
+
+    public Mlp mlp() {
+        return mlp;
     }
 
     public PoolingAttention attention() {

@@ -58,6 +58,11 @@ public final class Parameter {
         return grad;
     }
 
+    /** Forgets the gradient (its memory belongs to the arena that {@link #allocateGrad} was given). */
+    public void clearGrad() {
+        grad = null;
+    }
+
     @Override
     public String toString() {
         return name + value.shapeString();

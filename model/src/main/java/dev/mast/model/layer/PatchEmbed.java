@@ -1,5 +1,6 @@
 package dev.mast.model.layer;
 
+import dev.mast.engine.kernel.Im2Col;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.model.backend.Backend;
 import dev.mast.model.backend.StemOp;
@@ -40,6 +41,21 @@ public final class PatchEmbed implements Layer {
 
     public int channels() {
         return op.channels();
+    }
+
+    /** The kernel [C, 1, kh, kw]. */
+    public Parameter weight() {
+        return weight;
+    }
+
+    public Parameter bias() {
+        return bias;
+    }
+
+    /** Kernel size, stride and padding. */
+    public Im2Col.Geometry geometry() {
+        Tensor w = weight.value();
+        return new Im2Col.Geometry(w.dim(2), w.dim(3), strideH, strideW, padH, padW);
     }
 
     /** The token grid for an image of {@code height} × {@code width}. */

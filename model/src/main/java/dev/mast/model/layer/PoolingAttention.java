@@ -66,6 +66,59 @@ public final class PoolingAttention implements Layer {
         return heads * headDim;
     }
 
+    public int heads() {
+        return heads;
+    }
+
+    public int headDim() {
+        return headDim;
+    }
+
+    /** hd^−½, the score scale. */
+    public float scale() {
+        return scale;
+    }
+
+    public int strideQ() {
+        return strideQ;
+    }
+
+    public int strideKvH() {
+        return strideKvH;
+    }
+
+    public int strideKvW() {
+        return strideKvW;
+    }
+
+    public Linear qkv() {
+        return qkv;
+    }
+
+    public Linear proj() {
+        return proj;
+    }
+
+    /** The pooling conv weight [hd, 1, 3, 3] of part {@code which}: 0 = Q, 1 = K, 2 = V. */
+    public Parameter poolWeight(int which) {
+        return switch (which) {
+            case 0 -> poolQ;
+            case 1 -> poolK;
+            case 2 -> poolV;
+            default -> throw new IllegalArgumentException("part " + which + " (0 = Q, 1 = K, 2 = V)");
+        };
+    }
+
+    /** The LayerNorm after pooling of part {@code which}: 0 = Q, 1 = K, 2 = V. */
+    public Norm poolNorm(int which) {
+        return switch (which) {
+            case 0 -> normQ;
+            case 1 -> normK;
+            case 2 -> normV;
+            default -> throw new IllegalArgumentException("part " + which + " (0 = Q, 1 = K, 2 = V)");
+        };
+    }
+
     /** The query (and output) grid for input grid {@code g}. */
     public Grid outputGrid(Grid g) {
         return g.pooled(strideQ, strideQ);

@@ -3,6 +3,7 @@ package dev.mast.model.layer;
 import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
+import dev.mast.engine.tensor.Workspace;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -84,22 +85,41 @@ public final class RelativePosition implements Layer {
     }
 
     /**
-     * The table to index for this axis: the parameter itself when every index fits (timm-exact), else (extended
-     * mode) a copy resampled to 2·max(q, k) − 1 rows in the call's workspace.
+     * One axis of the bias: timm's index for every (query, key) pair ({@link #indices}) and the table those
+     * indices read, the parameter itself or (extended mode) a resampled copy.
+     *
+     * @param resampled whether {@code table} is a copy resampled from the parameter by {@link LinearResample}
      */
-    private Tensor tableFor(ForwardContext ctx, Parameter p, int[] idx, int qn, int kn) {
+    public record Axis(int[] index, Tensor table, boolean resampled) {}
+
+    /** The height axis for qn query rows and kn key rows; a resampled table is allocated in {@code ws}. */
+    public Axis axisH(int qn, int kn, Workspace ws) {
+        return axis(tableH, qn, kn, ws);
+    }
+
+    /** The width axis for qn query columns and kn key columns; a resampled table is allocated in {@code ws}. */
+    public Axis axisW(int qn, int kn, Workspace ws) {
+        return axis(tableW, qn, kn, ws);
+    }
+
+    /**
+     * The table to index for this axis: the parameter itself when every index fits (timm-exact), else (extended
+     * mode) a copy resampled to 2·max(q, k) − 1 rows in {@code ws}.
+     */
+    private Axis axis(Parameter p, int qn, int kn, Workspace ws) {
+        int[] idx = indices(qn, kn);
         Tensor t = p.value();
         int max = 0;
         for (int v : idx) max = Math.max(max, v);
-        if (max < t.dim(0)) return t;
+        if (max < t.dim(0)) return new Axis(idx, t, false);
         if (mode == RelPosMode.STRICT) {
             throw new IllegalArgumentException(p.name() + " has " + t.dim(0) + " rows but a grid of " + qn
                     + " queries by " + kn + " keys needs index " + max + " (clip too long for strict rel-pos mode;"
                     + " extended mode interpolates the table)");
         }
-        Tensor resized = ctx.ws().allocate(freshRows(qn, kn), headDim);
+        Tensor resized = ws.allocate(freshRows(qn, kn), headDim);
         LinearResample.resample(t, resized);
-        return resized;
+        return new Axis(idx, resized, true);
     }
 
     /**
@@ -107,21 +127,22 @@ public final class RelativePosition implements Layer {
      * (any strides, unit inner stride) on grid {@code gq} attending to keys on grid {@code gk}.
      */
     public void addBias(ForwardContext ctx, Tensor scores, Tensor q, Grid gq, Grid gk) {
+        addBias(ctx.backend().pool(), scores, q, gq, gk, axisH(gq.h(), gk.h(), ctx.ws()),
+                axisW(gq.w(), gk.w(), ctx.ws()));
+    }
+
+    /** As {@link #addBias(ForwardContext, Tensor, Tensor, Grid, Grid)} with the axes already resolved. */
+    public void addBias(EnginePool pool, Tensor scores, Tensor q, Grid gq, Grid gk, Axis h, Axis w) {
         int nb = scores.dim(0), heads = scores.dim(1), nq = scores.dim(2), nk = scores.dim(3);
         if (nq != gq.tokens() || nk != gk.tokens() || !scores.isContiguous() || q.rank() != 4 || q.dim(0) != nb
                 || q.dim(1) != heads || q.dim(2) != nq || q.dim(3) != headDim || !q.hasUnitInnerStride()) {
             throw new ShapeMismatchException("rel-pos bias: scores " + scores + ", q " + q + ", grids " + gq + " / "
                     + gk);
         }
-        int[] idxH = indices(gq.h(), gk.h());
-        int[] idxW = indices(gq.w(), gk.w());
-        Tensor th = tableFor(ctx, tableH, idxH, gq.h(), gk.h());
-        Tensor tw = tableFor(ctx, tableW, idxW, gq.w(), gk.w());
-        EnginePool pool = ctx.backend().pool();
         long rows = (long) nb * heads * nq;
         int tasks = (int) Math.min(rows, 4L * pool.threads());
-        pool.parallelFor(tasks, t -> addRows(scores, q, th, tw, idxH, idxW, gq, gk, rows * t / tasks,
-                rows * (t + 1) / tasks));
+        pool.parallelFor(tasks, t -> addRows(scores, q, h.table(), w.table(), h.index(), w.index(), gq, gk,
+                rows * t / tasks, rows * (t + 1) / tasks));
     }
 
     /** Rows [r0, r1) of the flattened (batch, head, query) axis; each row is computed the same way on any thread. */

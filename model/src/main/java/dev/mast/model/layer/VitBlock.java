@@ -34,6 +34,35 @@ public final class VitBlock implements Layer {
         this.mlp = new Mlp(prefix + "mlp.", dim, mlpHidden, dim, src, backend);
     }
 
+    public int heads() {
+        return heads;
+    }
+
+    /** hd^−½, the score scale. */
+    public float scale() {
+        return scale;
+    }
+
+    public Norm norm1() {
+        return norm1;
+    }
+
+    public Linear qkv() {
+        return qkv;
+    }
+
+    public Linear proj() {
+        return proj;
+    }
+
+    public Norm norm2() {
+        return norm2;
+    }
+
+    public Mlp mlp() {
+        return mlp;
+    }
+
     /** x [B, N, D], updated in place. */
     public void forward(ForwardContext ctx, Tensor x) {
         Backend be = ctx.backend();
