@@ -56,13 +56,6 @@ record View(int[] dims, long[] strides) {
         return new View(d, s);
     }
 
-    /** Appends dims and strides to a plan key. */
-    void appendTo(Key.Builder key) {
-        key.add(dims.length);
-        for (int d : dims) key.add(d);
-        for (long s : strides) key.add(s);
-    }
-
     @Override
     public String toString() {
         return Arrays.toString(dims) + (isDense() ? "" : " strides " + Arrays.toString(strides));

@@ -289,6 +289,47 @@ class DnnlOpsTest {
     }
 
     @Test
+    void depthwiseConvWithTheWeightPassedPerCall() {
+        try (TensorArena ar = new TensorArena()) {
+            int c = 96;
+            Tensor w = Fill.random(ar, 86, c, 1, 3, 3);
+            Tensor dense = Fill.random(ar, 87, 2, 7, 6, c);
+            Tensor heads = Fill.random(ar, 88, 2, 7, 6, 3, 2, c).select(3, 1).permute(0, 3, 1, 2, 4); // [2, 2, 7, 6, C]
+            for (DnnlEngine e : List.of(one, two)) {
+                for (int s : new int[] {1, 2, 4}) {
+                    int ho = Pool3x3.outputSize(7, s), wo = Pool3x3.outputSize(6, s);
+                    Tensor y = ar.allocate(2, ho, wo, c), ref = ar.allocate(2, ho, wo, c);
+                    e.depthwiseConv3x3(dense, w, s, s, y);
+                    ReferenceKernels.depthwiseConv3x3(dense, w, s, s, ref);
+                    Fill.assertClose("per-call weight, stride " + s, ref, y, RTOL);
+                    Tensor yh = ar.allocate(2, ho, wo, 2, c).permute(0, 3, 1, 2, 4), refh = ar.allocate(2, 2, ho, wo, c);
+                    e.depthwiseConv3x3(heads, w, s, s, yh);
+                    ReferenceKernels.depthwiseConv3x3(heads, w, s, s, refh);
+                    Fill.assertClose("per-call weight on head views, stride " + s, refh, yh, RTOL);
+                }
+                // New weight values at the same address are seen by the cached plan.
+                Tensor w2 = ar.allocate(c, 1, 3, 3).copyFrom(w);
+                Tensor y = ar.allocate(2, 7, 6, c), ref = ar.allocate(2, 7, 6, c);
+                e.depthwiseConv3x3(dense, w2, 1, 1, y);
+                for (long i = 0; i < w2.size(); i++) w2.setFlat(i, 0.5f - w2.getFlat(i));
+                e.depthwiseConv3x3(dense, w2, 1, 1, y);
+                ReferenceKernels.depthwiseConv3x3(dense, w2, 1, 1, ref);
+                Fill.assertClose("per-call weight after it changed", ref, y, RTOL);
+                // A strided weight view works too (copied into the convolution's layout like any other).
+                Tensor wide = Fill.random(ar, 89, c, 2, 3, 3).slice(1, 1, 2);
+                e.depthwiseConv3x3(dense, wide, 1, 1, y);
+                ReferenceKernels.depthwiseConv3x3(dense, wide, 1, 1, ref);
+                Fill.assertClose("per-call strided weight", ref, y, RTOL);
+                assertTrue(e.describePlans().stream().anyMatch(p -> p.startsWith("depthwise_conv3x3: ")
+                        && p.contains("brdgmm_dw") && p.contains("converted per call")), e.describePlans().toString());
+                var bad = assertThrows(ShapeMismatchException.class,
+                        () -> e.depthwiseConv3x3(dense, ar.allocate(c, 1, 5, 5), 1, 1, ar.allocate(2, 7, 6, c)));
+                assertTrue(bad.getMessage().contains("[C, 1, 3, 3]"), bad.getMessage());
+            }
+        }
+    }
+
+    @Test
     void convStemForMastAndLapeGeometries() {
         try (TensorArena ar = new TensorArena()) {
             // {channels, kh, kw, sh, sw, ph, pw, batch, H, W}
