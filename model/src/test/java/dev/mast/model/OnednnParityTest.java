@@ -1,6 +1,7 @@
 package dev.mast.model;
 
 import dev.mast.engine.io.Npy;
+import dev.mast.engine.io.NpyArray;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import dev.mast.engine.tensor.Workspace;
@@ -13,6 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +25,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The whole model on the oneDNN backend against the PyTorch fixtures, within the same 1e-4 as the Java backend:
- * MAST (both stems: every block and stage output, q/k/v and attention probabilities, pooled features, logits), MAST
+ * MAST (both stems: every block and stage output, q/k/v and attention probabilities, pooled features, logits, for
+ * the fixture's batch of two and for each clip alone), MAST
  * beyond its rel-pos tables (400 frames), and AST at its three lengths. Skipped where oneDNN cannot load.
  */
 class OnednnParityTest {
@@ -70,6 +73,17 @@ class OnednnParityTest {
                 assertTrue(plans.stream().anyMatch(l -> l.matches("lane \\d+: " + op + ": .*")), op + " in " + plans);
             }
             assertTrue(plans.stream().noneMatch(l -> l.contains("ref:")), plans.toString());
+
+            // Each clip on its own (batch 1, the usual inference call) gives its row of the fixture.
+            NpyArray expectedLogits = Npy.read(dir.resolve("logits.npy"));
+            int classes = model.numClasses();
+            for (int b = 0; b < x.dim(0); b++) {
+                Tensor one = arena.allocate(1, classes);
+                model.forward(x.slice(0, b, b + 1), one, ws);
+                float[] row = Arrays.copyOfRange(expectedLogits.data(), b * classes, (b + 1) * classes);
+                double d = Fixtures.maxAbsDiff(row, one.toArray());
+                assertTrue(d <= TOL, fixture + " clip " + b + " alone: max |diff| " + d + " > " + TOL);
+            }
         }
     }
 

@@ -9,6 +9,8 @@ import dev.mast.nativelib.NativeUnavailableException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.SplittableRandom;
@@ -108,11 +110,15 @@ class OnednnBackendTest {
         }
     }
 
-    /** PoolingAttention: Q, K, V pooled out of the qkv output [B, H, W, 3, heads, hd], then Q·Kᵀ, softmax, P·V. */
-    @Test
-    void poolingAttentionViews() {
+    /**
+     * PoolingAttention: Q, K, V pooled out of the qkv output [B, H, W, 3, heads, hd], then Q·Kᵀ, softmax, P·V; for
+     * one clip (whose size-1 batch dimension once confused oneDNN's batched matmul) and for two.
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void poolingAttentionViews(int batch) {
         try (TensorArena ar = new TensorArena()) {
-            int batch = 2, h = 12, w = 13, heads = 2, hd = 96, a = heads * hd;
+            int h = 12, w = 13, heads = 2, hd = 96, a = heads * hd;
             Tensor qkv = random(ar, 10, batch, h * w, 3 * a);
             Tensor parts = qkv.reshape(batch, h, w, 3, heads, hd);
             Tensor weight = random(ar, 11, hd, 1, 3, 3);
@@ -181,10 +187,11 @@ class OnednnBackendTest {
         }
     }
 
-    @Test
-    void vitAttentionViews() {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void vitAttentionViews(int batch) {
         try (TensorArena ar = new TensorArena()) {
-            int batch = 2, n = 27, heads = 3, hd = 64;
+            int n = 27, heads = 3, hd = 64;
             Tensor parts = random(ar, 20, batch, n, 3, heads, hd);
             Tensor q = parts.select(2, 0).permute(0, 2, 1, 3), k = parts.select(2, 1).permute(0, 2, 1, 3);
             Tensor v = parts.select(2, 2).permute(0, 2, 1, 3);

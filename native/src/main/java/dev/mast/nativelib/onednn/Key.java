@@ -57,14 +57,7 @@ final class Key {
             int r = t.rank();
             add(r);
             for (int i = 0; i < r; i++) add(t.dim(i));
-            int at = n;
-            for (int i = 0; i < r; i++) add(0L);
-            long inner = 1;
-            for (int i = r - 1; i >= 0; i--) {
-                long s = t.dim(i) == 1 ? inner : t.stride(i);
-                values[at + i] = s;
-                inner = s * t.dim(i);
-            }
+            for (int i = 0; i < r; i++) add(View.stride(t, i));
             return this;
         }
 

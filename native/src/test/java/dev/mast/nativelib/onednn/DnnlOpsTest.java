@@ -169,6 +169,33 @@ class DnnlOpsTest {
         }
     }
 
+    /**
+     * One clip (batch 1): the batch dimension's stride addresses nothing, and how it is normalised decides whether
+     * oneDNN's batched matmul reads the per-head views right (it did not when the size-1 batch got a stride smaller
+     * than the token dimension's).
+     */
+    @Test
+    void attentionProductsForASingleClip() {
+        for (int tokens : new int[] {12, 36}) {
+            try (TensorArena ar = new TensorArena()) {
+                Tensor pooled = Fill.random(ar, 42, 1, tokens, 2, 32); // a pooled Q or K, [B, N, heads, d]
+                Tensor q = pooled.permute(0, 2, 1, 3);
+                Tensor k = Fill.random(ar, 43, 1, tokens, 2, 32).permute(0, 2, 1, 3);
+                Tensor scores = ar.allocate(1, 2, tokens, tokens), ref = ar.allocate(1, 2, tokens, tokens);
+                for (DnnlEngine e : List.of(one, two)) {
+                    e.matmul(q, k.transpose(-2, -1), scores, 0.25f, false);
+                    ReferenceKernels.matmul(q, k.transpose(-2, -1), ref, 0.25f, false);
+                    Fill.assertClose("Q·Kᵀ of one clip, " + tokens + " tokens", ref, scores, RTOL);
+                    Tensor out = Fill.random(ar, 44, 1, tokens, 2, 32), refOut = ar.allocate(1, tokens, 2, 32);
+                    refOut.copyFrom(out);
+                    e.matmul(scores, k, out.permute(0, 2, 1, 3), 1f, true);
+                    ReferenceKernels.matmul(ref, k, refOut.permute(0, 2, 1, 3), 1f, true);
+                    Fill.assertClose("P·V accumulated for one clip", refOut, out, RTOL);
+                }
+            }
+        }
+    }
+
     @Test
     void transposedOperandsRunInPlace() {
         try (TensorArena ar = new TensorArena()) {
