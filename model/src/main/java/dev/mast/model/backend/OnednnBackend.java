@@ -1,5 +1,6 @@
 package dev.mast.model.backend;
 
+import dev.mast.engine.kernel.DepthwiseConv3x3;
 import dev.mast.engine.kernel.Epilogue;
 import dev.mast.engine.kernel.MaxPool3x3;
 import dev.mast.engine.kernel.MeanTokens;
@@ -23,8 +24,9 @@ import java.util.function.Function;
 /**
  * The {@link Backend} on oneDNN ({@link DnnlEngine}, bound through FFM): linear layers (weights reordered once, at
  * model load, into oneDNN's layout; bias, GELU and accumulation as post-ops), batched matmul, layer norm, softmax,
- * depthwise convolution and the patch stem. Max-pool, the token mean and residual adds, which oneDNN has no
- * better code for, stay on the Java kernels, as does the light Java code layers run on {@link #pool()}.
+ * depthwise convolution (stride 1; see {@link #depthwiseConv3x3}) and the patch stem. Max-pool, the token mean,
+ * residual adds and strided pooling, which oneDNN has no better code for on the model's views, stay on the Java
+ * kernels, as does the light Java code layers run on {@link #pool()}.
  *
  * <p><b>Threads.</b> oneDNN runs on OpenMP threads, the Java kernels on the {@link EnginePool}; both have the
  * backend's thread count and take turns (an operator runs on one or the other), so together they never use more
@@ -35,8 +37,10 @@ import java.util.function.Function;
  * kept (as many as the most operators ever in flight at once). Each operator takes a free lane for its duration.
  * This mirrors {@link EnginePool}, where a caller that finds the workers busy runs on its own thread. Lanes share
  * the packed weights of every prepared layer, so a concurrent caller costs plans and scratch, not another copy of
- * the model. Results on a single-thread lane can differ from the primary's in the last bits of float rounding
- * (oneDNN's work split depends on the thread count); each lane on its own is deterministic.
+ * the model. Operators too small to gain from more threads (below {@link #PARALLEL_WORK}) also take a
+ * single-thread lane, so a forward pass at small shapes wakes OpenMP's workers only for the work that pays for it.
+ * Results on a single-thread lane could differ from the primary's in the last bits of float rounding (oneDNN may
+ * split a reduction by thread count); at MAST's shapes they were identical in our tests.
  *
  * <p><b>Memory.</b> Tensors must be in native memory ({@link dev.mast.engine.tensor.TensorArena},
  * {@link Workspace}); heap tensors are refused with an {@link IllegalArgumentException}. Each lane caches one
@@ -48,9 +52,9 @@ public final class OnednnBackend implements Backend {
     private record Lane(int index, DnnlEngine engine) {}
 
     /**
-     * Operators below this many multiply-adds (or equivalent element work) run on one thread: measured here, a
-     * oneDNN call costs about 1.3 µs and waking a second OpenMP thread more than that, which work this small
-     * cannot win back.
+     * Operators below this many multiply-adds (or equivalent element work) run on one thread. A cached oneDNN
+     * call costs about 1.3 µs on one thread (measured here); on more, each call adds OpenMP's fork and join, and
+     * waking the workers when they have gone to sleep, which work this small cannot win back.
      */
     static final long PARALLEL_WORK = 1 << 16;
 
@@ -119,7 +123,7 @@ public final class OnednnBackend implements Backend {
         }
     }
 
-    /** Lanes made so far (1 until operators overlap). */
+    /** Lanes made so far: the primary, and single-thread lanes for small operators and concurrent callers. */
     public synchronized int lanes() {
         return lanes.size();
     }
@@ -289,8 +293,20 @@ public final class OnednnBackend implements Backend {
         }
     }
 
+    /**
+     * On oneDNN when its convolution can read x in place (dense views) or the pooling has stride 1; otherwise on
+     * the Java kernel, which reads strided views directly: oneDNN would first copy the whole input (one of the
+     * three parts of the fused qkv) to a dense buffer, only to read a quarter or less of it. Measured on one
+     * thread at MAST-tiny shapes (head dim 96, per-head views): stride 1 on a 32×256 grid 249 µs on oneDNN
+     * against 335 µs in Java, 16×128 with two heads 137 against 180; stride 2 on 32×256 with two heads 448
+     * against 214, 16×128 with four heads 167 against 125; stride 4 on 12×101 18 against 8.
+     */
     @Override
     public void depthwiseConv3x3(Tensor x, Tensor weight, int strideH, int strideW, Tensor y) {
+        if ((strideH != 1 || strideW != 1) && !(x.isContiguous() && y.isContiguous())) {
+            DepthwiseConv3x3.forward(pool, x, weight, strideH, strideW, y);
+            return;
+        }
         Lane lane = acquire(9 * y.size());
         try {
             lane.engine.depthwiseConv3x3(x, weight, strideH, strideW, y);

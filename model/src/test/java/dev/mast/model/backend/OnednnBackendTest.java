@@ -95,7 +95,8 @@ class OnednnBackendTest {
             int[][] geometries = {{7, 4, 3}, {16, 10, 0}};
             for (int[] g : geometries) {
                 Tensor w = random(ar, 7, 96, 1, g[0], g[0]), b = random(ar, 8, 96);
-                try (StemOp d = dnnl.stem(w, b, g[1], g[1], g[2], g[2]); StemOp j = java.stem(w, b, g[1], g[1], g[2], g[2])) {
+                try (StemOp d = dnnl.stem(w, b, g[1], g[1], g[2], g[2]);
+                     StemOp j = java.stem(w, b, g[1], g[1], g[2], g[2])) {
                     Tensor input = random(ar, 9, 2, 53, 128), image = input.transpose(1, 2);
                     int ho = j.outputHeight(128), wo = j.outputWidth(53);
                     assertEquals(ho, d.outputHeight(128));

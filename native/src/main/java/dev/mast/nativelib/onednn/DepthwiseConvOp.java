@@ -61,7 +61,8 @@ final class DepthwiseConvOp {
         View x = v[0].collapseLeading(3), y = v[2].collapseLeading(3);
         if (x == null || y == null) return null;
         int channels = x.dims()[3], h = x.dims()[1], w = x.dims()[2], ho = y.dims()[1], wo = y.dims()[2];
-        try (MemoryDesc src = nchwOf(x); MemoryDesc dst = nchwOf(y); MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
+        try (MemoryDesc src = nchwOf(x); MemoryDesc dst = nchwOf(y);
+             MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
              Attributes attr = Attributes.plain(); Arena a = Arena.ofConfined()) {
             MemorySegment strides = ConvGeometry.dims(a, strideH, strideW);
             MemorySegment dilates = ConvGeometry.dims(a, 0, 0);

@@ -66,7 +66,8 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
         View x = v[0].collapseLeading(3), y = v[1].collapseLeading(3);
         if (x == null || y == null) return null;
         int h = x.dims()[1], w = x.dims()[2], ho = y.dims()[1], wo = y.dims()[2];
-        try (MemoryDesc src = DepthwiseConvOp.nchwOf(x); MemoryDesc dst = DepthwiseConvOp.nchwOf(y); MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
+        try (MemoryDesc src = DepthwiseConvOp.nchwOf(x); MemoryDesc dst = DepthwiseConvOp.nchwOf(y);
+             MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
              Attributes attr = Attributes.plain(); Arena a = Arena.ofConfined()) {
             MemorySegment strides = ConvGeometry.dims(a, strideH, strideW);
             MemorySegment dilates = ConvGeometry.dims(a, 0, 0);

@@ -151,7 +151,10 @@ public final class DnnlEngine implements AutoCloseable {
         }
     }
 
-    /** The stem {@code source}, made on another engine, on this one, sharing its packed weights (as {@link #linear(DnnlLinear)}). */
+    /**
+     * The stem {@code source}, made on another engine, on this one, sharing its packed weights (as
+     * {@link #linear(DnnlLinear)}).
+     */
     public DnnlConvStem convStem(DnnlConvStem source) {
         enter();
         try {

@@ -134,7 +134,8 @@ final class Plan implements AutoCloseable {
                 offsets[i] = staging;
                 staging += align(tensors[i].size() * Float.BYTES);
                 stagedList.append(stagedList.isEmpty() ? "" : ", ").append(i);
-                try (MemoryDesc user = MemoryDesc.of(views[i]); MemoryDesc copy = MemoryDesc.of(View.dense(views[i].dims()))) {
+                try (MemoryDesc user = MemoryDesc.of(views[i]);
+                     MemoryDesc copy = MemoryDesc.of(View.dense(views[i].dims()))) {
                     if (roles[i] != Role.OUT) {
                         before.add(new Step(Primitive.reorder(engine.handle(), user.handle, copy.handle,
                                 "staging " + views[i]), new int[] {i, slot(i)}, new MemorySegment[2]));

@@ -329,7 +329,8 @@ class DnnlOpsTest {
                     e.depthwiseConv3x3(dense, w, s, s, y);
                     ReferenceKernels.depthwiseConv3x3(dense, w, s, s, ref);
                     Fill.assertClose("per-call weight, stride " + s, ref, y, RTOL);
-                    Tensor yh = ar.allocate(2, ho, wo, 2, c).permute(0, 3, 1, 2, 4), refh = ar.allocate(2, 2, ho, wo, c);
+                    Tensor yh = ar.allocate(2, ho, wo, 2, c).permute(0, 3, 1, 2, 4);
+                    Tensor refh = ar.allocate(2, 2, ho, wo, c);
                     e.depthwiseConv3x3(heads, w, s, s, yh);
                     ReferenceKernels.depthwiseConv3x3(heads, w, s, s, refh);
                     Fill.assertClose("per-call weight on head views, stride " + s, refh, yh, RTOL);

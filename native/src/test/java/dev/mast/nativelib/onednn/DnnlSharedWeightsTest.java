@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Layers re-created on another engine ({@link DnnlEngine#linear(DnnlLinear)}, {@link DnnlEngine#convStem(DnnlConvStem)})
- * compute the same function on the original's packed weights: no copy of the weights is made, either layer may close
- * first, and the weights are freed with the last of them.
+ * Layers re-created on another engine ({@link DnnlEngine#linear(DnnlLinear)},
+ * {@link DnnlEngine#convStem(DnnlConvStem)}) compute the same function on the original's packed weights: no copy of
+ * the weights is made, either layer may close first, and the weights are freed with the last of them.
  */
 class DnnlSharedWeightsTest {
     private static final double RTOL = 1e-5;
