@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * MAST forward latency (issue 4's table): tiny with random weights, both stems, T = 128 and 1024 frames, batch 1
- * and 8, 1 and 2 threads. Milliseconds per batch; the workspace is reused, so this is the steady state.
+ * and 8, 1 and 2 threads, on each backend (Java kernels, oneDNN). Milliseconds per batch; the workspace is reused,
+ * so this is the steady state. One backend: {@code -p backend=onednn}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -41,11 +42,14 @@ public class ForwardBenchmark {
     @Param({"1", "2"})
     public int threads;
 
+    @Param({"java", "onednn"})
+    public String backend;
+
     private ForwardSetup setup;
 
     @Setup
     public void setUp() {
-        setup = new ForwardSetup(model, stem, frames, batch, threads, "java");
+        setup = new ForwardSetup(model, stem, frames, batch, threads, backend);
         setup.run(); // sizes the workspace
     }
 

@@ -1,6 +1,7 @@
 package dev.mast.bench;
 
 import dev.mast.engine.io.Json;
+import dev.mast.model.backend.Backends;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -10,9 +11,13 @@ import java.util.Map;
  * {@code mast bench forward}: median forward latency of one scenario, measured in this process.
  *
  * <pre>
- * mast bench forward [--model tiny] [--frames 128] [--batch 1] [--threads 1] [--stem 16] [--backend java]
- *                    [--warmup 3] [--iterations 10] [--json]
+ * mast bench forward [--model tiny] [--frames 128] [--batch 1] [--threads 1] [--stem 16] [--backend java|onednn]
+ *                    [--warmup 3] [--warmup-seconds 2] [--iterations 10] [--json]
  * </pre>
+ * Without {@code --backend}, the default choice of {@link Backends} (oneDNN when it loads); the report names the
+ * backend that ran. Warm-up runs at least {@code --warmup} passes and at least {@code --warmup-seconds}, so that
+ * the JIT compiler has finished with the Java code on the path (its threads would otherwise compete with the
+ * measured passes for the cores).
  * Prints one line (or, with {@code --json}, one JSON object with {@code median_ms}, {@code min_ms}, {@code max_ms}
  * and the scenario). Timings on a shared machine are noisy: compare medians of repeated runs.
  */
@@ -26,7 +31,7 @@ public final class ForwardReport {
     /** Runs the report; returns the exit code (2 for a bad command line, with one line on stderr). */
     public static int run(String[] args) {
         Map<String, String> opts = new LinkedHashMap<>(Map.of("model", "tiny", "frames", "128", "batch", "1",
-                "threads", "1", "stem", "16", "backend", "java", "warmup", "3", "iterations", "10"));
+                "threads", "1", "stem", "16", "backend", "", "warmup", "3", "warmup-seconds", "2", "iterations", "10"));
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -34,7 +39,8 @@ public final class ForwardReport {
                 json = true;
             } else if (a.equals("--help")) {
                 System.out.println("Usage: mast bench forward [--model tiny|small|base|large|micro|micro16] [--frames N]"
-                        + " [--batch N] [--threads N] [--stem 7|16] [--backend java] [--warmup N] [--iterations N]"
+                        + " [--batch N] [--threads N] [--stem 7|16] [--backend java|onednn] [--warmup N]"
+                        + " [--warmup-seconds S] [--iterations N]"
                         + " [--json]");
                 return 0;
             } else if (a.startsWith("--") && opts.containsKey(a.substring(2).split("=", 2)[0])) {
@@ -52,24 +58,34 @@ public final class ForwardReport {
                 return usage("unknown argument '" + a + "'");
             }
         }
-        int frames, batch, threads, stem, warmup, iterations;
+        int frames, batch, threads, stem, warmup, warmupSeconds, iterations;
         try {
             frames = Integer.parseInt(opts.get("frames"));
             batch = Integer.parseInt(opts.get("batch"));
             threads = Integer.parseInt(opts.get("threads"));
             stem = Integer.parseInt(opts.get("stem"));
             warmup = Integer.parseInt(opts.get("warmup"));
+            warmupSeconds = Integer.parseInt(opts.get("warmup-seconds"));
             iterations = Integer.parseInt(opts.get("iterations"));
         } catch (NumberFormatException e) {
-            return usage("--frames, --batch, --threads, --stem, --warmup and --iterations take integers");
+            return usage("--frames, --batch, --threads, --stem, --warmup, --warmup-seconds and --iterations take"
+                    + " integers");
         }
-        if (frames < 16 || batch < 1 || threads < 1 || warmup < 0 || iterations < 1) {
+        if (frames < 16 || batch < 1 || threads < 1 || warmup < 0 || warmupSeconds < 0 || iterations < 1) {
             return usage("--frames must be >= 16; --batch, --threads and --iterations >= 1");
         }
+        String backend = opts.get("backend").isEmpty() ? null : opts.get("backend");
+        try {
+            Backends.checkName(backend);
+        } catch (IllegalArgumentException e) {
+            return usage("--backend: " + e.getMessage());
+        }
         double[] ms = new double[iterations];
-        try (ForwardSetup setup = new ForwardSetup(opts.get("model"), stem, frames, batch, threads,
-                opts.get("backend"))) {
-            for (int i = 0; i < warmup + 1; i++) setup.run(); // the first call also sizes the workspace
+        String ran;
+        try (ForwardSetup setup = new ForwardSetup(opts.get("model"), stem, frames, batch, threads, backend)) {
+            ran = setup.backendName();
+            long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
+            for (int i = 0; i < warmup + 1 || System.nanoTime() < warmupEnd; i++) setup.run(); // sizes the workspace
             for (int i = 0; i < iterations; i++) {
                 long t0 = System.nanoTime();
                 setup.run();
@@ -77,6 +93,9 @@ public final class ForwardReport {
             }
         } catch (IllegalArgumentException e) {
             return usage(e.getMessage());
+        } catch (IllegalStateException e) { // the backend asked for cannot load
+            System.err.println("mast bench forward: " + e.getMessage());
+            return 1;
         }
         double[] sorted = ms.clone();
         Arrays.sort(sorted);
@@ -90,7 +109,7 @@ public final class ForwardReport {
             out.put("frames", frames);
             out.put("batch", batch);
             out.put("threads", threads);
-            out.put("backend", opts.get("backend"));
+            out.put("backend", ran);
             out.put("iterations", iterations);
             out.put("median_ms", round(median));
             out.put("min_ms", round(sorted[0]));
@@ -99,7 +118,7 @@ public final class ForwardReport {
         } else {
             System.out.printf("forward %s stem %dx%d T=%d B=%d threads=%d backend=%s: median %.2f ms"
                             + " (min %.2f, max %.2f, %d runs)%n", opts.get("model"), stem, stem, frames, batch,
-                    threads, opts.get("backend"), median, sorted[0], sorted[sorted.length - 1], iterations);
+                    threads, ran, median, sorted[0], sorted[sorted.length - 1], iterations);
         }
         return 0;
     }

@@ -30,7 +30,7 @@ public final class ClassifyCommand implements Command {
     public String help() {
         return """
                 Usage: mast classify --model M.safetensors FILE... [--top K] [--json] [--threads N] [--batch N]
-                                     [--multi-label]
+                                     [--multi-label] [--backend java|onednn]
 
                 Classifies each WAV or FLAC FILE with a model file (made by 'mast import' or by training: weights,
                 labels and front-end settings in one safetensors file) and prints, in argument order, one block
@@ -47,17 +47,18 @@ public final class ClassifyCommand implements Command {
                                   "probability": 0.912345}, ...]}
                   --threads N     threads (default: all processors)
                   --batch N       files per forward pass (default 8)
+                  --backend NAME  %s
                   --multi-label   per-class sigmoid instead of softmax, for models trained with a binary loss
                                   per class (AudioSet)
 
                 A file that cannot be read or decoded gets one line on stderr naming it; the other files are still
                 classified, and the exit code is then 1.
-                """;
+                """.formatted(BackendOption.HELP);
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = new Args(name()).values("model", "top", "threads", "batch").flags("json", "multi-label")
+        Args args = new Args(name()).values("model", "top", "threads", "batch", "backend").flags("json", "multi-label")
                 .parse(argv);
         Path model = Path.of(args.require("model"));
         List<Path> files = AudioBatches.files(args, name());
@@ -117,11 +118,12 @@ public final class ClassifyCommand implements Command {
         return Json.write(m) + "\n";
     }
 
-    /** {@code --threads} and {@code --batch}, shared with {@code mast embed}. */
+    /** {@code --threads}, {@code --batch} and {@code --backend}, shared with {@code mast embed}. */
     static ClassifierOptions options(Args args, String command) {
         ClassifierOptions defaults = ClassifierOptions.defaults();
         return defaults.withThreads(positive(args, "threads", defaults.threads(), command))
-                .withMaxBatch(positive(args, "batch", defaults.maxBatch(), command));
+                .withMaxBatch(positive(args, "batch", defaults.maxBatch(), command))
+                .withBackend(BackendOption.parse(args, command));
     }
 
     private static int positive(Args args, String name, int fallback, String command) {

@@ -25,6 +25,7 @@ public final class EmbedCommand implements Command {
     public String help() {
         return """
                 Usage: mast embed --model M.safetensors FILE... --out E.npy [--threads N] [--batch N]
+                                  [--backend java|onednn]
 
                 Writes the clip embedding of each WAV or FLAC FILE (the mean of the last stage's tokens, which the
                 classification head sees) to E.npy as float32 (N, D) in C order, row i for the i-th FILE. Works
@@ -34,15 +35,16 @@ public final class EmbedCommand implements Command {
                   --out FILE      the .npy to write
                   --threads N     threads (default: all processors)
                   --batch N       files per forward pass (default 8)
+                  --backend NAME  %s
 
                 A file that cannot be read or decoded gets one line on stderr naming it; as the rows must match
                 the arguments, nothing is written then and the exit code is 1.
-                """;
+                """.formatted(BackendOption.HELP);
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = new Args(name()).values("model", "out", "threads", "batch").parse(argv);
+        Args args = new Args(name()).values("model", "out", "threads", "batch", "backend").parse(argv);
         Path model = Path.of(args.require("model"));
         Path out = Path.of(args.require("out"));
         List<Path> files = AudioBatches.files(args, name());

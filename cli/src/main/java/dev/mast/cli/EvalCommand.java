@@ -8,7 +8,8 @@ import dev.mast.model.FrontendSettings;
 import dev.mast.model.LoadOptions;
 import dev.mast.model.LoadedModel;
 import dev.mast.model.ModelLoader;
-import dev.mast.model.backend.JavaBackend;
+import dev.mast.model.backend.Backend;
+import dev.mast.model.backend.Backends;
 import dev.mast.train.DataSettings;
 import dev.mast.train.Evaluation;
 import dev.mast.train.Evaluator;
@@ -72,15 +73,16 @@ public final class EvalCommand implements Command {
                   --cache DIR          feature cache folder (as mast train --cache)
                   --batch B            clips per forward pass (default 16)
                   --threads N          compute threads (default: all processors)
+                  --backend NAME       %s
                   --json               print one JSON object: accuracy, balanced_accuracy, loss, examples,
                                        classes (precision, recall, f1, support) and the matrix
-                """;
+                """.formatted(BackendOption.HELP);
     }
 
     @Override
     public int run(String[] argv) throws IOException {
         Args args = new Args(name()).values("model", "data", "task", "split", "split-file", "silence", "cache",
-                "batch", "threads").flags("json").parse(argv);
+                "batch", "threads", "backend").flags("json").parse(argv);
         if (!args.positional().isEmpty()) {
             throw new UsageException(name(), "unexpected argument '" + args.positional().getFirst() + "'");
         }
@@ -98,8 +100,9 @@ public final class EvalCommand implements Command {
         int threads = args.getInt("threads", EnginePool.defaultThreads());
         if (batch < 1 || threads < 1) throw new UsageException(name(), "--batch and --threads must be at least 1");
         boolean json = args.has("json");
+        String backendName = BackendOption.parse(args, name());
 
-        try (JavaBackend backend = new JavaBackend(threads);
+        try (Backend backend = Backends.create(backendName, threads);
              LoadedModel loaded = ModelLoader.load(modelFile, backend, LoadOptions.defaults());
              Workspace ws = new Workspace()) {
             AudioModel model = loaded.model();

@@ -10,7 +10,8 @@ import dev.mast.model.AudioModel;
 import dev.mast.model.LoadOptions;
 import dev.mast.model.LoadedModel;
 import dev.mast.model.ModelLoader;
-import dev.mast.model.backend.JavaBackend;
+import dev.mast.model.backend.Backend;
+import dev.mast.model.backend.Backends;
 import dev.mast.model.layer.RelPosMode;
 
 import java.nio.file.Path;
@@ -42,14 +43,15 @@ public final class ForwardCommand implements Command {
                   --out FILE        float32 .npy written with the (B, K) logits
                   --embed           write the (B, D) clip embeddings (pooled features before the head) instead
                   --threads N       threads to use (default: all processors)
+                  --backend NAME    %s
                   --rel-pos MODE    MAST clips longer than the rel-pos tables: 'extended' (default) resamples
                                     the tables linearly, 'strict' rejects the clip as the reference does
-                """;
+                """.formatted(BackendOption.HELP);
     }
 
     @Override
     public int run(String[] argv) throws Exception {
-        Args args = new Args(name()).values("weights", "config", "input", "out", "threads", "rel-pos")
+        Args args = new Args(name()).values("weights", "config", "input", "out", "threads", "rel-pos", "backend")
                 .flags("embed").parse(argv);
         if (!args.positional().isEmpty()) {
             throw new UsageException(name(), "unexpected argument '" + args.positional().getFirst() + "'");
@@ -66,13 +68,14 @@ public final class ForwardCommand implements Command {
             default -> throw new UsageException(name(), "--rel-pos must be 'extended' or 'strict'");
         };
         boolean embed = args.has("embed");
+        String backendName = BackendOption.parse(args, name());
 
         NpyArray x = Npy.read(input);
         if (x.shape().length != 3) {
             throw new IllegalArgumentException(input + ": expected a (B, T, F) spectrogram batch, got shape "
                     + Arrays.toString(x.shape()));
         }
-        try (JavaBackend backend = new JavaBackend(threads);
+        try (Backend backend = Backends.create(backendName, threads);
              LoadedModel loaded = ModelLoader.load(weights, config, backend, LoadOptions.defaults().withRelPos(mode));
              TensorArena arena = new TensorArena();
              Workspace ws = new Workspace()) {

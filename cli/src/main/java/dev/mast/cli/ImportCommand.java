@@ -124,7 +124,8 @@ public final class ImportCommand implements Command {
                     + ", " + model.numClasses() + " classes";
         }
         try {
-            try (Classifier check = Classifier.open(staged, ClassifierOptions.defaults().withThreads(1))) {
+            try (Classifier check = Classifier.open(staged, ClassifierOptions.defaults().withThreads(1)
+                    .withBackend("java"))) {
                 check.embed(new float[AudioFrontEnd.MODEL_RATE], AudioFrontEnd.MODEL_RATE); // 1 s of silence
             } catch (FileFormatException e) {
                 String problem = e.getMessage().replace(staged + ": ", "");

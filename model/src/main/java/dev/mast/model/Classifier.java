@@ -7,7 +7,8 @@ import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.FileFormatException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.Workspace;
-import dev.mast.model.backend.JavaBackend;
+import dev.mast.model.backend.Backend;
+import dev.mast.model.backend.Backends;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -41,9 +42,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p><b>Threads.</b> A classifier is thread-safe: any number of threads may call it at once. The model and front
  * end are immutable and shared; each concurrent call borrows a scratch set (two {@link Workspace}s) from a pool and
  * returns it when done, so the pool holds as many scratch sets as the most calls ever in flight at once, and no
- * more. One call's operators run on the engine pool of {@link ClassifierOptions#threads()} threads; a call that
- * finds the pool busy with another call runs its operators on its own thread. Results do not depend on the
- * thread count or on concurrent calls. {@link #close()} must not race with calls.
+ * more. One call's operators run on the backend ({@link ClassifierOptions#backend()}: oneDNN by default when it
+ * loads, else the Java kernels) with {@link ClassifierOptions#threads()} threads; a call that finds those threads
+ * busy with another call runs its operators on its own thread. Results do not depend on concurrent calls, nor, on
+ * the Java backend, on the thread count (oneDNN's could in principle differ in the last bits between thread counts;
+ * at MAST's shapes they were identical in our tests). {@link #close()} must not race with calls.
  *
  * <p><b>Memory.</b> Scratch memory grows while calls see larger batches than before and then stays: a
  * long-running service allocates no off-heap memory per call ({@link #scratchBytes()} reports what is held).
@@ -56,7 +59,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Classifier implements AutoCloseable {
     private final String source;
-    private final JavaBackend backend;
+    private final Backend backend;
     private final LoadedModel loaded;
     private final AudioModel model;
     private final FrontendSettings settings;
@@ -66,7 +69,7 @@ public final class Classifier implements AutoCloseable {
     private final List<ClassifierScratch> scratches = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
 
-    private Classifier(String source, JavaBackend backend, LoadedModel loaded, ClassifierOptions options)
+    private Classifier(String source, Backend backend, LoadedModel loaded, ClassifierOptions options)
             throws FileFormatException {
         this.source = source;
         this.backend = backend;
@@ -106,10 +109,11 @@ public final class Classifier implements AutoCloseable {
     /**
      * Opens a model file.
      *
-     * @throws FileFormatException naming the file when it is missing, not a model file, or inconsistent
+     * @throws FileFormatException   naming the file when it is missing, not a model file, or inconsistent
+     * @throws IllegalStateException when the options ask for the oneDNN backend and it cannot load
      */
     public static Classifier open(Path modelFile, ClassifierOptions options) throws IOException {
-        JavaBackend backend = new JavaBackend(options.threads());
+        Backend backend = Backends.create(options.backend(), options.threads());
         try {
             LoadedModel loaded;
             try {

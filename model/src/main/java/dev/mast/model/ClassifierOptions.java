@@ -1,6 +1,7 @@
 package dev.mast.model;
 
 import dev.mast.engine.parallel.EnginePool;
+import dev.mast.model.backend.Backends;
 
 /**
  * How a {@link Classifier} runs. Start from {@link #defaults()} and change fields with the {@code with*} methods.
@@ -12,8 +13,11 @@ import dev.mast.engine.parallel.EnginePool;
  * @param maxBatch most clips per forward pass in the batch methods (bounds scratch memory); default 8
  * @param scores   how logits become probabilities; default {@link Scores#SOFTMAX}
  * @param frontend front-end settings to use instead of the model file's (required when the file has none), or null
+ * @param backend  where the model runs: "java" or "onednn" ({@link Backends}); default null, the fastest available
+ *                 (oneDNN when it loads, else Java after a one-line notice on stderr)
  */
-public record ClassifierOptions(int threads, int topK, int maxBatch, Scores scores, FrontendSettings frontend) {
+public record ClassifierOptions(int threads, int topK, int maxBatch, Scores scores, FrontendSettings frontend,
+                                String backend) {
     /** How logits become probabilities. */
     public enum Scores {
         /** Softmax over the classes: single-label models (Speech Commands, ESC-50). */
@@ -27,29 +31,35 @@ public record ClassifierOptions(int threads, int topK, int maxBatch, Scores scor
         if (topK < 1) throw new IllegalArgumentException("topK must be at least 1, got " + topK);
         if (maxBatch < 1) throw new IllegalArgumentException("maxBatch must be at least 1, got " + maxBatch);
         if (scores == null) throw new IllegalArgumentException("scores must not be null");
+        Backends.checkName(backend);
     }
 
     public static ClassifierOptions defaults() {
-        return new ClassifierOptions(EnginePool.defaultThreads(), 5, 8, Scores.SOFTMAX, null);
+        return new ClassifierOptions(EnginePool.defaultThreads(), 5, 8, Scores.SOFTMAX, null, null);
     }
 
     public ClassifierOptions withThreads(int n) {
-        return new ClassifierOptions(n, topK, maxBatch, scores, frontend);
+        return new ClassifierOptions(n, topK, maxBatch, scores, frontend, backend);
     }
 
     public ClassifierOptions withTopK(int k) {
-        return new ClassifierOptions(threads, k, maxBatch, scores, frontend);
+        return new ClassifierOptions(threads, k, maxBatch, scores, frontend, backend);
     }
 
     public ClassifierOptions withMaxBatch(int n) {
-        return new ClassifierOptions(threads, topK, n, scores, frontend);
+        return new ClassifierOptions(threads, topK, n, scores, frontend, backend);
     }
 
     public ClassifierOptions withScores(Scores s) {
-        return new ClassifierOptions(threads, topK, maxBatch, s, frontend);
+        return new ClassifierOptions(threads, topK, maxBatch, s, frontend, backend);
     }
 
     public ClassifierOptions withFrontend(FrontendSettings f) {
-        return new ClassifierOptions(threads, topK, maxBatch, scores, f);
+        return new ClassifierOptions(threads, topK, maxBatch, scores, f, backend);
+    }
+
+    /** @param name "java", "onednn", or null for the fastest available */
+    public ClassifierOptions withBackend(String name) {
+        return new ClassifierOptions(threads, topK, maxBatch, scores, frontend, name);
     }
 }

@@ -16,7 +16,8 @@ import static dev.mast.jextract.dnnl.dnnl_h.*;
  * <p>image [B, H, W] and out [B, Ho, Wo, C] with {@code Ho = (H + 2·padH - kh)/strideH + 1}. A dense image and a
  * dense output are used in place; other views (e.g. the (B, T, F) spectrogram transposed) are copied to dense
  * buffers first. The weight [C, 1, kh, kw] is reordered once into the layout oneDNN's convolution picks; the bias
- * is copied.
+ * is copied. Like {@link DnnlLinear}, a stem re-created on another engine ({@link DnnlEngine#convStem(DnnlConvStem)})
+ * shares the packed weights.
  */
 public final class DnnlConvStem implements DnnlEngine.Layer {
     private final DnnlEngine engine;
@@ -62,6 +63,27 @@ public final class DnnlConvStem implements DnnlEngine.Layer {
         }
     }
 
+    /** Under the engine's lock: the stem {@code source} (of another engine) on this one, sharing its weights. */
+    DnnlConvStem(DnnlEngine engine, DnnlConvStem source) {
+        this.engine = engine;
+        this.channels = source.channels;
+        this.kernelH = source.kernelH;
+        this.kernelW = source.kernelW;
+        this.strideH = source.strideH;
+        this.strideW = source.strideW;
+        this.padH = source.padH;
+        this.padW = source.padW;
+        this.weights = source.weights.share();
+        try {
+            this.bias = source.bias == null ? null : arena.allocate(source.bias.byteSize(), Tensor.ALIGNMENT)
+                    .copyFrom(source.bias);
+        } catch (RuntimeException e) {
+            weights.close();
+            arena.close();
+            throw e;
+        }
+    }
+
     public int channels() {
         return channels;
     }
@@ -88,7 +110,7 @@ public final class DnnlConvStem implements DnnlEngine.Layer {
         engine.enter();
         try {
             if (closed) throw new IllegalStateException("conv stem is closed");
-            Key key = new Key.Builder().add(View.of(image)).add(View.of(out)).build();
+            Key.Builder key = engine.key().add(image).add(out);
             Plan plan = plans.get(key, () -> Plan.build(engine, "conv stem " + image + " -> " + out,
                     new Tensor[] {image, out}, new Plan.Role[] {Plan.Role.IN, Plan.Role.OUT}, this::compile));
             engine.run(plan, new MemorySegment[] {DnnlEngine.buffer(image, "conv stem image"),
@@ -123,7 +145,7 @@ public final class DnnlConvStem implements DnnlEngine.Layer {
                     : Primitive.create(engine.handle(), "conv stem", pd, DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(),
                             DNNL_ARG_BIAS(), DNNL_ARG_DST());
             if (p == null) return null;
-            MemorySegment wts = Plan.packedFor(p, weights, "conv stem weights");
+            MemorySegment wts = Plan.packedFor(engine, p, weights, "conv stem weights");
             return bias == null
                     ? new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, wts, null})
                     : new Plan.Main(p, new int[] {0, -1, -1, 1}, new MemorySegment[] {null, wts, bias, null});
@@ -140,7 +162,7 @@ public final class DnnlConvStem implements DnnlEngine.Layer {
         plans.describeTo(lines);
     }
 
-    /** Frees the packed weights and cached primitives. */
+    /** Frees the cached primitives and this stem's share of the packed weights. */
     @Override
     public void close() {
         engine.lockForClose();

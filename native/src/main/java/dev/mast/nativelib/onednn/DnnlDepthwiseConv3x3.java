@@ -1,7 +1,5 @@
 package dev.mast.nativelib.onednn;
 
-import dev.mast.engine.kernel.Pool3x3;
-import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 
 import java.lang.foreign.Arena;
@@ -29,10 +27,7 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
 
     /** Under the engine's lock. */
     DnnlDepthwiseConv3x3(DnnlEngine engine, Tensor weight) {
-        if (weight.rank() != 4 || weight.dim(1) != 1 || weight.dim(2) != 3 || weight.dim(3) != 3) {
-            throw new ShapeMismatchException("depthwise_conv3x3: weight must be [C, 1, 3, 3], got "
-                    + weight.shapeString());
-        }
+        DepthwiseConvOp.checkWeight(weight);
         this.engine = engine;
         this.channels = weight.dim(0);
         try (Arena tmp = Arena.ofConfined()) {
@@ -51,12 +46,12 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
 
     /** y = depthwise 3×3 convolution of x with stride (strideH, strideW), padding 1. */
     public void forward(Tensor x, int strideH, int strideW, Tensor y) {
-        checkShapes(x, strideH, strideW, y);
+        DepthwiseConvOp.check(x, channels, strideH, strideW, y);
         if (y.size() == 0) return;
         engine.enter();
         try {
             if (closed) throw new IllegalStateException("depthwise_conv3x3 is closed");
-            Key key = new Key.Builder().add(strideH).add(strideW).add(View.of(x)).add(View.of(y)).build();
+            Key.Builder key = engine.key().add(strideH).add(strideW).add(x).add(y);
             Plan plan = plans.get(key, () -> Plan.build(engine, "depthwise_conv3x3 " + x + " -> " + y,
                     new Tensor[] {x, y}, new Plan.Role[] {Plan.Role.IN, Plan.Role.OUT},
                     views -> compile(views, strideH, strideW)));
@@ -67,24 +62,12 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
         }
     }
 
-    private void checkShapes(Tensor x, int strideH, int strideW, Tensor y) {
-        if (strideH < 1 || strideW < 1) throw new IllegalArgumentException("depthwise_conv3x3: strides must be >= 1");
-        int r = x.rank();
-        boolean ok = r >= 3 && y.rank() == r && x.dim(-1) == channels && y.dim(-1) == channels
-                && y.dim(-3) == Pool3x3.outputSize(x.dim(-3), strideH)
-                && y.dim(-2) == Pool3x3.outputSize(x.dim(-2), strideW);
-        for (int d = 0; ok && d < r - 3; d++) ok = x.dim(d) == y.dim(d);
-        if (!ok) {
-            throw new ShapeMismatchException("depthwise_conv3x3 (" + channels + " channels): input " + x.shapeString()
-                    + " with stride (" + strideH + ", " + strideW + ") does not give output " + y.shapeString());
-        }
-    }
-
     private Plan.Main compile(View[] v, int strideH, int strideW) {
         View x = v[0].collapseLeading(3), y = v[1].collapseLeading(3);
         if (x == null || y == null) return null;
         int h = x.dims()[1], w = x.dims()[2], ho = y.dims()[1], wo = y.dims()[2];
-        try (MemoryDesc src = nchwOf(x); MemoryDesc dst = nchwOf(y); MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
+        try (MemoryDesc src = DepthwiseConvOp.nchwOf(x); MemoryDesc dst = DepthwiseConvOp.nchwOf(y);
+             MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
              Attributes attr = Attributes.plain(); Arena a = Arena.ofConfined()) {
             MemorySegment strides = ConvGeometry.dims(a, strideH, strideW);
             MemorySegment dilates = ConvGeometry.dims(a, 0, 0);
@@ -97,16 +80,9 @@ public final class DnnlDepthwiseConv3x3 implements DnnlEngine.Layer {
                                     strides, dilates, padL, padR, attr.handle),
                     DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST());
             if (p == null) return null;
-            MemorySegment wts = Plan.packedFor(p, weights, "depthwise_conv3x3 weights");
+            MemorySegment wts = Plan.packedFor(engine, p, weights, "depthwise_conv3x3 weights");
             return new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, wts, null});
         }
-    }
-
-    /** oneDNN's logical [N, C, H, W] over a channels-last [N, H, W, C] view. */
-    private static MemoryDesc nchwOf(View v) {
-        int[] d = v.dims();
-        long[] s = v.strides();
-        return MemoryDesc.of(new int[] {d[0], d[3], d[1], d[2]}, new long[] {s[0], s[3], s[1], s[2]});
     }
 
     @Override

@@ -48,6 +48,8 @@ public final class DnnlEngine implements AutoCloseable {
     private final PlanCache matmulPlans = new PlanCache("matmul");
     private final PlanCache layerNormPlans = new PlanCache("layer_norm");
     private final PlanCache softmaxPlans = new PlanCache("softmax");
+    private final PlanCache depthwisePlans = new PlanCache("depthwise_conv3x3");
+    private final Key.Builder keys = new Key.Builder();
     private Arena scratchArena = Arena.ofShared();
     private MemorySegment scratch = MemorySegment.NULL;
     private boolean closed;
@@ -110,6 +112,20 @@ public final class DnnlEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * The layer {@code source}, made on another engine, on this one: the same function and the same packed
+     * weights (shared, not copied; freed when the last layer using them closes), with this engine's thread count
+     * and plans. How one model serves concurrent callers on several engines without a copy of its weights each.
+     */
+    public DnnlLinear linear(DnnlLinear source) {
+        enter();
+        try {
+            return adopt(new DnnlLinear(this, source));
+        } finally {
+            exit();
+        }
+    }
+
     /** A depthwise 3×3 convolution (padding 1, no bias, channels last) with weight [C, 1, 3, 3]. */
     public DnnlDepthwiseConv3x3 depthwiseConv3x3(Tensor weight) {
         enter();
@@ -130,6 +146,19 @@ public final class DnnlEngine implements AutoCloseable {
         enter();
         try {
             return adopt(new DnnlConvStem(this, weight, bias, strideH, strideW, padH, padW));
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * The stem {@code source}, made on another engine, on this one, sharing its packed weights (as
+     * {@link #linear(DnnlLinear)}).
+     */
+    public DnnlConvStem convStem(DnnlConvStem source) {
+        enter();
+        try {
+            return adopt(new DnnlConvStem(this, source));
         } finally {
             exit();
         }
@@ -187,6 +216,24 @@ public final class DnnlEngine implements AutoCloseable {
     }
 
     /**
+     * Depthwise 3×3 convolution, padding 1, no bias, with the weight given per call ({@code DepthwiseConv3x3}'s
+     * contract): x [..., H, W, C], weight [C, 1, 3, 3] (any strides), y [..., Ho, Wo, C] with
+     * {@code Ho = Pool3x3.outputSize(H, strideH)}. The weight is reordered into the convolution's layout at every
+     * call (for fixed weights, {@link #depthwiseConv3x3(Tensor)} packs them once). Dense channels-last x and y run
+     * in place; other views (one head's channels out of [B, H, W, heads·C]) are copied to dense buffers and back.
+     */
+    public void depthwiseConv3x3(Tensor x, Tensor weight, int strideH, int strideW, Tensor y) {
+        DepthwiseConvOp.checkWeight(weight);
+        DepthwiseConvOp.check(x, weight.dim(0), strideH, strideW, y);
+        enter();
+        try {
+            DepthwiseConvOp.run(this, depthwisePlans, x, weight, strideH, strideW, y);
+        } finally {
+            exit();
+        }
+    }
+
+    /**
      * {@code c = alpha·a·b (+ c)} for matrices through {@code dnnl_sgemm} (oneDNN's BLAS-style GEMM, no
      * primitive): a [m, k], b [k, n], c [m, n], each row-major or (a, b) transposed, i.e. unit stride in one of
      * the two dimensions.
@@ -217,7 +264,7 @@ public final class DnnlEngine implements AutoCloseable {
     public int cachedPlans() {
         lock.lock();
         try {
-            int n = matmulPlans.size() + layerNormPlans.size() + softmaxPlans.size();
+            int n = matmulPlans.size() + layerNormPlans.size() + softmaxPlans.size() + depthwisePlans.size();
             for (Layer l : layers) n += l.cachedPlans();
             return n;
         } finally {
@@ -243,6 +290,7 @@ public final class DnnlEngine implements AutoCloseable {
             matmulPlans.describeTo(out);
             layerNormPlans.describeTo(out);
             softmaxPlans.describeTo(out);
+            depthwisePlans.describeTo(out);
             for (Layer l : layers) l.describeTo(out);
             return out;
         } finally {
@@ -290,6 +338,11 @@ public final class DnnlEngine implements AutoCloseable {
         return engine;
     }
 
+    /** The engine's key builder, reset: for looking plans up. Under the lock. */
+    Key.Builder key() {
+        return keys.reset();
+    }
+
     /** Runs a plan on the buffers of its tensor arguments. Under the lock. */
     void run(Plan plan, MemorySegment[] tensors) {
         plan.run(stream, tensors, scratch(plan.scratchBytes));
@@ -333,6 +386,7 @@ public final class DnnlEngine implements AutoCloseable {
             matmulPlans.close();
             layerNormPlans.close();
             softmaxPlans.close();
+            depthwisePlans.close();
             scratchArena.close();
             scratch = MemorySegment.NULL;
             dnnl_stream_destroy(stream);

@@ -31,18 +31,21 @@ import java.util.Locale;
  * when a primitive is created. {@link DnnlEngine} therefore calls {@link #setThreads} with its own count on the
  * calling thread before it creates or runs any primitive, so the OpenMP team and the engine's pool never exceed the
  * thread count the user chose. After a parallel region, OpenMP's idle workers spin before sleeping; libgomp's
- * default is about 300,000 spins (milliseconds on this machine), during which a Java worker that wants the core
+ * default is about 300,000 spins (milliseconds on this machine), during which a Java thread that wants the core
  * competes with them. Unless the user set {@code GOMP_SPINCOUNT} or {@code OMP_WAIT_POLICY}, this class sets
  * {@code GOMP_SPINCOUNT} to {@value #SPIN_COUNT} before libgomp is loaded (libgomp reads its environment once, at
- * load time): roughly the 100 µs that {@code EnginePool} workers spin.
+ * load time): a few microseconds, enough to bridge back-to-back oneDNN calls. Longer spins (4,000, about 100 µs)
+ * measured worse on a shared two-core machine: a MAST-tiny forward pass (16×16 stem, 128 frames) on two threads
+ * took a median 28 ms and 30 ms of CPU against 20 ms and 20 ms with 300, because a spinning worker holds a core
+ * that the caller's next (Java or single-thread) step needs whenever other processes keep the second core busy.
  */
 public final class DnnlLibrary {
     private static final String RESOURCE_DIR = "org/bytedeco/dnnl/linux-x86_64/";
     private static final String JAR_VERSION = "3.13-1.5.14";
     static final String GOMP = "libgomp.so.1";
     static final String DNNL = "libdnnl.so.3";
-    /** libgomp's spin count for idle workers; about 100 µs on Zen-class cores. */
-    static final String SPIN_COUNT = "4000";
+    /** libgomp's spin count for idle workers: a few microseconds on Zen-class cores. */
+    static final String SPIN_COUNT = "300";
 
     private static DnnlLibrary instance;
     private static NativeUnavailableException failure;

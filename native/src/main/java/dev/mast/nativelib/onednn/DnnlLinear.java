@@ -18,6 +18,9 @@ import static dev.mast.jextract.dnnl.dnnl_h.*;
  * asks for another, it is reordered once more from the first). The bias is copied. GELU (exact, erf) and
  * accumulation ({@code y += ...}) run as post-ops inside the matmul, so each call is one pass over y.
  *
+ * <p>A layer can be re-created on another engine ({@link DnnlEngine#linear(DnnlLinear)}) without packing again:
+ * the copies share one set of packed weights, freed when the last of them closes.
+ *
  * <p>x [..., in] and y [..., out] are used in place when their leading dimensions merge into evenly strided rows
  * with unit inner stride (any contiguous tensor, or rows sliced out of a wider one); other views are copied. Create
  * with {@link DnnlEngine#linear}; freed with the engine or by {@link #close()}.
@@ -69,6 +72,22 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         }
     }
 
+    /** Under the engine's lock: the layer {@code source} (of another engine) on this one, sharing its weights. */
+    DnnlLinear(DnnlEngine engine, DnnlLinear source) {
+        this.engine = engine;
+        this.out = source.out;
+        this.in = source.in;
+        this.weights = source.weights.share();
+        try {
+            this.bias = source.bias == null ? null : arena.allocate(source.bias.byteSize(), Tensor.ALIGNMENT)
+                    .copyFrom(source.bias);
+        } catch (RuntimeException e) {
+            weights.close();
+            arena.close();
+            throw e;
+        }
+    }
+
     private static MemorySegment copy(Tensor t, Arena arena) {
         Tensor c = Tensor.allocate(arena, t.shape()).copyFrom(t);
         return c.storage();
@@ -96,7 +115,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         engine.enter();
         try {
             if (closed) throw new IllegalStateException("linear " + in + "->" + out + " is closed");
-            Key key = new Key.Builder().add(epilogue.ordinal()).add(View.of(x)).add(View.of(y)).build();
+            Key.Builder key = engine.key().add(epilogue.ordinal()).add(x).add(y);
             Plan plan = plans.get(key, () -> Plan.build(engine, "linear " + x + " -> " + y, new Tensor[] {x, y},
                     new Plan.Role[] {Plan.Role.IN, epilogue == Epilogue.ACCUMULATE ? Plan.Role.IN_OUT : Plan.Role.OUT},
                     views -> compile(views, epilogue)));
@@ -116,7 +135,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         }
         if (p == null) p = matmul(x, y, null, epilogue);
         if (p == null) return null;
-        MemorySegment w = Plan.packedFor(p, weights, "linear " + in + "->" + out);
+        MemorySegment w = Plan.packedFor(engine, p, weights, "linear " + in + "->" + out);
         return bias == null
                 ? new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, w, null})
                 : new Plan.Main(p, new int[] {0, -1, -1, 1}, new MemorySegment[] {null, w, bias, null});
@@ -150,7 +169,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         plans.describeTo(lines);
     }
 
-    /** Frees the packed weights and cached primitives. */
+    /** Frees the cached primitives and this layer's share of the packed weights. */
     @Override
     public void close() {
         engine.lockForClose();

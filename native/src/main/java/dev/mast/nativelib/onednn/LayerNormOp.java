@@ -23,8 +23,7 @@ final class LayerNormOp {
 
     static void run(DnnlEngine engine, PlanCache plans, Tensor x, Tensor gamma, Tensor beta, float eps, Tensor y) {
         if (x.size() == 0) return;
-        Key key = new Key.Builder().add(eps).add(View.of(x)).add(View.of(gamma)).add(View.of(beta))
-                .add(View.of(y)).build();
+        Key.Builder key = engine.key().add(eps).add(x).add(gamma).add(beta).add(y);
         Plan plan = plans.get(key, () -> Plan.build(engine, "layer_norm " + x, new Tensor[] {x, gamma, beta, y},
                 ROLES, views -> compile(engine, views, eps)));
         engine.run(plan, new MemorySegment[] {DnnlEngine.buffer(x, "layer_norm x"),

@@ -37,8 +37,7 @@ final class MatmulOp {
             if (!accumulate) c.fill(0f);
             return;
         }
-        Key key = new Key.Builder().add(alpha).add(accumulate ? 1 : 0)
-                .add(View.of(a)).add(View.of(b)).add(View.of(c)).build();
+        Key.Builder key = engine.key().add(alpha).add(accumulate ? 1 : 0).add(a).add(b).add(c);
         Plan plan = plans.get(key, () -> Plan.build(engine,
                 "matmul " + a.shapeString() + " x " + b.shapeString() + " -> " + c.shapeString(),
                 new Tensor[] {a, b, c}, accumulate ? ROLES_ACCUMULATE : ROLES,

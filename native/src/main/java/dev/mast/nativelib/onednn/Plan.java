@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static dev.mast.jextract.dnnl.dnnl_h.DNNL_ARG_WEIGHTS;
+import static dev.mast.jextract.dnnl.dnnl_h.dnnl_memory_desc_get_size;
 import static dev.mast.jextract.dnnl.dnnl_h.dnnl_unimplemented;
 
 /**
@@ -42,8 +43,15 @@ final class Plan implements AutoCloseable {
      *
      * @param sources   per primitive argument: the index of the tensor argument, or -1 for a constant
      * @param constants per primitive argument: the constant buffer (null where {@code sources} names a tensor)
+     * @param convert   per primitive argument: true when the tensor argument must first be reordered into the
+     *                  layout the primitive chose for it ({@code format_tag_any}; e.g. weights passed per call)
      */
-    record Main(Primitive primitive, int[] sources, MemorySegment[] constants) {}
+    record Main(Primitive primitive, int[] sources, MemorySegment[] constants, boolean[] convert) {
+        /** No argument needs converting. */
+        Main(Primitive primitive, int[] sources, MemorySegment[] constants) {
+            this(primitive, sources, constants, new boolean[sources.length]);
+        }
+    }
 
     /** A primitive and the buffer of each of its arguments: a tensor (>= 0), a staging buffer (< -1), a constant. */
     private record Step(Primitive primitive, int[] sources, MemorySegment[] constants) {}
@@ -68,79 +76,123 @@ final class Plan implements AutoCloseable {
 
     /**
      * Compiles an operation: in place on the tensors' own strides when oneDNN has an optimised implementation for
-     * them, else with the non-dense tensors staged through dense copies.
+     * them, else with the non-dense tensors staged through dense copies. Arguments the compiler marks for
+     * conversion are reordered into the primitive's layout before it runs.
      */
     static Plan build(DnnlEngine engine, String what, Tensor[] tensors, Role[] roles, Compiler compiler) {
         View[] views = new View[tensors.length];
-        boolean allDense = true;
-        for (int i = 0; i < tensors.length; i++) {
-            views[i] = View.of(tensors[i]);
-            allDense &= views[i].isDense();
-        }
-        Main direct = compiler.compile(views);
-        if (direct != null && (!direct.primitive.isReference() || allDense)) {
-            return new Plan(List.of(new Step(direct.primitive, direct.sources, direct.constants)), new long[0], 0,
-                    direct.primitive.implementation);
-        }
-        if (direct != null) direct.primitive.close();
-        if (allDense) throw unimplemented(what);
+        for (int i = 0; i < tensors.length; i++) views[i] = View.of(tensors[i]);
+        return build(engine, what, tensors, views, roles, compiler);
+    }
 
-        View[] dense = new View[tensors.length];
-        long[] offsets = new long[tensors.length];
+    /**
+     * As {@link #build(DnnlEngine, String, Tensor[], Role[], Compiler)} with the views oneDNN sees given: the
+     * tensors' own, or the same elements under other dimensions (e.g. a [C, 1, 3, 3] weight as grouped
+     * [C, 1, 1, 3, 3]).
+     */
+    static Plan build(DnnlEngine engine, String what, Tensor[] tensors, View[] views, Role[] roles,
+                      Compiler compiler) {
+        boolean allDense = true;
+        for (View v : views) allDense &= v.isDense();
+        boolean[] staged = new boolean[tensors.length];
+        Main main = compiler.compile(views);
+        if (main == null || (main.primitive.isReference() && !allDense)) {
+            if (main != null) main.primitive.close();
+            if (allDense) throw unimplemented(what);
+            View[] dense = new View[tensors.length];
+            for (int i = 0; i < tensors.length; i++) {
+                staged[i] = !views[i].isDense();
+                dense[i] = staged[i] ? View.dense(views[i].dims()) : views[i];
+            }
+            main = compiler.compile(dense);
+            if (main == null) throw unimplemented(what);
+        }
+        try {
+            return assemble(engine, tensors, views, roles, staged, main);
+        } catch (RuntimeException e) {
+            main.primitive.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The steps around the main primitive: staging copies of the {@code staged} tensors (in before, out after)
+     * and conversions of the arguments it asked for. Staging slot i holds tensor i's dense copy; slot
+     * {@code tensors + j} the converted primitive argument j.
+     */
+    private static Plan assemble(DnnlEngine engine, Tensor[] tensors, View[] views, Role[] roles, boolean[] staged,
+                                 Main main) {
+        int n = tensors.length;
+        long[] offsets = new long[n + main.sources.length];
         long staging = 0;
-        StringBuilder staged = new StringBuilder();
-        for (int i = 0; i < tensors.length; i++) {
-            if (views[i].isDense()) {
-                dense[i] = views[i];
-                offsets[i] = -1;
-            } else {
-                dense[i] = View.dense(views[i].dims());
+        List<Step> before = new ArrayList<>();
+        List<Step> after = new ArrayList<>();
+        StringBuilder stagedList = new StringBuilder();
+        try {
+            for (int i = 0; i < n; i++) {
+                if (!staged[i]) continue;
                 offsets[i] = staging;
                 staging += align(tensors[i].size() * Float.BYTES);
-                staged.append(staged.isEmpty() ? "" : ", ").append(i);
-            }
-        }
-        Main main = compiler.compile(dense);
-        if (main == null) throw unimplemented(what);
-        List<Step> steps = new ArrayList<>();
-        List<Step> after = new ArrayList<>();
-        try {
-            for (int i = 0; i < tensors.length; i++) {
-                if (offsets[i] < 0) continue;
-                try (MemoryDesc user = MemoryDesc.of(views[i]); MemoryDesc copy = MemoryDesc.of(dense[i])) {
+                stagedList.append(stagedList.isEmpty() ? "" : ", ").append(i);
+                try (MemoryDesc user = MemoryDesc.of(views[i]);
+                     MemoryDesc copy = MemoryDesc.of(View.dense(views[i].dims()))) {
                     if (roles[i] != Role.OUT) {
-                        steps.add(new Step(Primitive.reorder(engine.handle(), user.handle, copy.handle,
-                                "staging " + views[i]), new int[] {i, staged(i)}, new MemorySegment[2]));
+                        before.add(new Step(Primitive.reorder(engine.handle(), user.handle, copy.handle,
+                                "staging " + views[i]), new int[] {i, slot(i)}, new MemorySegment[2]));
                     }
                     if (roles[i] != Role.IN) {
                         after.add(new Step(Primitive.reorder(engine.handle(), copy.handle, user.handle,
-                                "staging " + views[i]), new int[] {staged(i), i}, new MemorySegment[2]));
+                                "staging " + views[i]), new int[] {slot(i), i}, new MemorySegment[2]));
                     }
                 }
             }
+            int[] sources = main.sources.clone();
+            for (int j = 0; j < sources.length; j++) {
+                if (sources[j] >= 0 && staged[sources[j]]) sources[j] = slot(sources[j]);
+            }
+            boolean converted = false;
+            for (int j = 0; j < sources.length; j++) {
+                if (!main.convert[j]) continue;
+                int t = main.sources[j];
+                if (t < 0 || roles[t] != Role.IN) {
+                    throw new IllegalArgumentException("only input tensors can be converted, argument " + j);
+                }
+                MemorySegment want = main.primitive.argDesc(main.primitive.kind(j));
+                try (MemoryDesc have = MemoryDesc.of(staged[t] ? View.dense(views[t].dims()) : views[t])) {
+                    if (have.sameAs(want)) continue;
+                    offsets[n + j] = staging;
+                    staging += align(dnnl_memory_desc_get_size(want));
+                    before.add(new Step(Primitive.reorder(engine.handle(), have.handle, want,
+                            "converting " + views[t]), new int[] {sources[j], slot(n + j)}, new MemorySegment[2]));
+                    sources[j] = slot(n + j);
+                    converted = true;
+                }
+            }
+            List<Step> steps = new ArrayList<>(before);
+            steps.add(new Step(main.primitive, sources, main.constants));
+            steps.addAll(after);
+            if (steps.size() == 1) return new Plan(steps, offsets, 0, main.primitive.implementation);
+            StringBuilder description = new StringBuilder();
+            for (Step s : steps) {
+                description.append(description.isEmpty() ? "" : " -> ").append(s.primitive.implementation);
+            }
+            if (!stagedList.isEmpty()) description.append(" (staged arguments ").append(stagedList).append(')');
+            if (converted) description.append(" (converted per call)");
+            return new Plan(steps, offsets, staging, description.toString());
         } catch (RuntimeException e) {
-            main.primitive.close();
-            for (Step s : steps) s.primitive.close();
+            for (Step s : before) s.primitive.close();
             for (Step s : after) s.primitive.close();
             throw e;
         }
-        int[] sources = main.sources.clone();
-        for (int j = 0; j < sources.length; j++) {
-            if (sources[j] >= 0 && offsets[sources[j]] >= 0) sources[j] = staged(sources[j]);
-        }
-        steps.add(new Step(main.primitive, sources, main.constants));
-        steps.addAll(after);
-        StringBuilder description = new StringBuilder();
-        for (Step s : steps) {
-            description.append(description.isEmpty() ? "" : " -> ").append(s.primitive.implementation);
-        }
-        return new Plan(steps, offsets, staging, description + " (staged arguments " + staged + ")");
     }
 
-    /** The weights in the layout primitive {@code p} reads; closes {@code p} if packing fails. */
-    static MemorySegment packedFor(Primitive p, PackedWeights weights, String what) {
+    /**
+     * The weights in the layout primitive {@code p} reads (a new layout is packed on {@code engine}); closes
+     * {@code p} if packing fails.
+     */
+    static MemorySegment packedFor(DnnlEngine engine, Primitive p, PackedWeights weights, String what) {
         try {
-            return weights.in(p.argDesc(DNNL_ARG_WEIGHTS()), what);
+            return weights.in(engine, p.argDesc(DNNL_ARG_WEIGHTS()), what);
         } catch (RuntimeException e) {
             p.close();
             throw e;
@@ -151,8 +203,9 @@ final class Plan implements AutoCloseable {
         return new DnnlException("oneDNN has no implementation for " + what, dnnl_unimplemented());
     }
 
-    private static int staged(int tensor) {
-        return -2 - tensor;
+    /** The source index of staging slot {@code slot}. */
+    private static int slot(int slot) {
+        return -2 - slot;
     }
 
     /** Runs the plan on the tensors' buffers; {@code scratch} holds at least {@link #scratchBytes}. */

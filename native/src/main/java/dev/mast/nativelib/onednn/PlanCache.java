@@ -15,12 +15,12 @@ final class PlanCache implements AutoCloseable {
         this.op = op;
     }
 
-    /** The plan for {@code key}, compiled by {@code build} the first time. */
-    Plan get(Key key, Supplier<Plan> build) {
-        Plan p = plans.get(key);
+    /** The plan for the key in {@code key}, compiled by {@code build} the first time. */
+    Plan get(Key.Builder key, Supplier<Plan> build) {
+        Plan p = plans.get(key.probe());
         if (p == null) {
             p = build.get();
-            plans.put(key, p);
+            plans.put(key.build(), p);
         }
         return p;
     }

@@ -13,7 +13,8 @@ import static dev.mast.jextract.dnnl.dnnl_h.*;
  * for {@code dnnl_primitive_execute}; all freed by {@link #close()}.
  *
  * <p>The memory objects are created once without data; each {@link #execute} only points them at the caller's
- * buffers ({@code dnnl_memory_set_data_handle}), so running a cached primitive allocates nothing.
+ * buffers ({@code dnnl_memory_set_data_handle}, skipped when a buffer is where it was last time, as weights and a
+ * reused workspace's activations are), so running a cached primitive allocates nothing.
  */
 final class Primitive implements AutoCloseable {
     /** Creates a primitive descriptor into {@code out}, returning oneDNN's status. */
@@ -31,6 +32,8 @@ final class Primitive implements AutoCloseable {
     private final MemorySegment primitive;
     private final int[] kinds;
     private final MemorySegment[] memories;
+    /** The address each memory object points at now ({@link #setHandle} skips repeats: the steady state). */
+    private final long[] bound;
     private final MemorySegment args;
     private final int nargs;
     private boolean closed;
@@ -64,6 +67,7 @@ final class Primitive implements AutoCloseable {
             this.scratchpadBytes = pad;
             this.primitive = created;
             this.memories = mems;
+            this.bound = new long[mems.length];
             this.args = argArray;
             this.nargs = mems.length;
         } catch (RuntimeException e) {
@@ -107,6 +111,11 @@ final class Primitive implements AutoCloseable {
         }
     }
 
+    /** The {@code DNNL_ARG_*} kind of argument {@code j} (in {@link #execute}'s order). */
+    int kind(int j) {
+        return kinds[j];
+    }
+
     /** The layout of argument {@code kind} (owned by this primitive). */
     MemorySegment argDesc(int kind) {
         return dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md(), kind);
@@ -130,8 +139,11 @@ final class Primitive implements AutoCloseable {
     }
 
     private void setHandle(int i, MemorySegment buffer) {
+        long address = buffer.address();
+        if (bound[i] == address) return;
         DnnlException.check(dnnl_memory_set_data_handle(memories[i], buffer), "dnnl_memory_set_data_handle",
                 implementation);
+        bound[i] = address;
     }
 
     @Override

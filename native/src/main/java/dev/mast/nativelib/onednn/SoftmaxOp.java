@@ -21,7 +21,7 @@ final class SoftmaxOp {
 
     static void run(DnnlEngine engine, PlanCache plans, Tensor x, Tensor y) {
         if (x.size() == 0) return;
-        Key key = new Key.Builder().add(View.of(x)).add(View.of(y)).build();
+        Key.Builder key = engine.key().add(x).add(y);
         Plan plan = plans.get(key, () -> Plan.build(engine, "softmax " + x, new Tensor[] {x, y}, ROLES,
                 views -> compile(engine, views)));
         engine.run(plan, new MemorySegment[] {DnnlEngine.buffer(x, "softmax x"), DnnlEngine.buffer(y, "softmax y")});

@@ -7,19 +7,32 @@ import java.util.Arrays;
 /**
  * Dimensions and element strides of a tensor argument, as oneDNN memory descriptors see them.
  *
- * <p>Strides of size-1 dimensions do not address anything, but oneDNN matches them against its layouts; they are
- * normalised to what a dense tensor would have, so a view that is contiguous apart from them counts as dense.
+ * <p>Strides of size-1 dimensions do not address anything, but oneDNN reads them: it matches them against its
+ * layouts, and its matmul orders batch dimensions by them. Each is normalised to the extent of the dimensions
+ * inside it ({@link #stride}), which is what a dense tensor has, so a view that is contiguous apart from them counts
+ * as dense and a size-1 batch dimension always lies outside the others. (Normalising to the product of the next
+ * dimension's stride and size instead gave a size-1 batch of per-head views [1, heads, N, d] with strides
+ * [N·heads·d, d, heads·d, 1] the stride heads·d, smaller than N's, and oneDNN's batched matmul then computed
+ * wrong results.)
  */
 record View(int[] dims, long[] strides) {
     static View of(Tensor t) {
-        int[] d = t.shape();
-        long[] s = t.strides();
-        long inner = 1;
-        for (int i = d.length - 1; i >= 0; i--) {
-            if (d[i] == 1) s[i] = inner;
-            inner = s[i] * d[i];
+        long[] s = new long[t.rank()];
+        for (int i = 0; i < s.length; i++) s[i] = stride(t, i);
+        return new View(t.shape(), s);
+    }
+
+    /**
+     * The stride oneDNN sees for dimension {@code i} of {@code t}: its own, or for a size-1 dimension the largest
+     * extent (stride times size) of the dimensions after it, at least 1.
+     */
+    static long stride(Tensor t, int i) {
+        if (t.dim(i) != 1) return t.stride(i);
+        long extent = 1;
+        for (int j = i + 1; j < t.rank(); j++) {
+            if (t.dim(j) != 1) extent = Math.max(extent, t.stride(j) * t.dim(j));
         }
-        return new View(d, s);
+        return extent;
     }
 
     static View dense(int[] dims) {
@@ -43,7 +56,7 @@ record View(int[] dims, long[] strides) {
         long n = 1;
         for (int i = 0; i < lead; i++) n *= dims[i];
         if (n > Integer.MAX_VALUE) return null;
-        // Size-1 strides are normalised (see of()), so adjacent strides must chain exactly.
+        // Size-1 strides are normalised to the extent inside them (see of()), so adjacent strides must chain exactly.
         for (int i = 0; i + 1 < lead; i++) {
             if (strides[i] != strides[i + 1] * dims[i + 1]) return null;
         }
@@ -54,13 +67,6 @@ record View(int[] dims, long[] strides) {
         System.arraycopy(dims, lead, d, 1, keep);
         System.arraycopy(strides, lead, s, 1, keep);
         return new View(d, s);
-    }
-
-    /** Appends dims and strides to a plan key. */
-    void appendTo(Key.Builder key) {
-        key.add(dims.length);
-        for (int d : dims) key.add(d);
-        for (long s : strides) key.add(s);
     }
 
     @Override

@@ -91,7 +91,7 @@ class DnnlMemoryTest {
     }
 
     /** Bytes allocated through malloc and not freed, over all arenas: mallinfo2's uordblks + hblkhd. */
-    private static long mallocInUse() throws Throwable {
+    static long mallocInUse() throws Throwable {
         StructLayout mallinfo2 = MemoryLayout.structLayout(
                 ValueLayout.JAVA_LONG.withName("arena"), ValueLayout.JAVA_LONG.withName("ordblks"),
                 ValueLayout.JAVA_LONG.withName("smblks"), ValueLayout.JAVA_LONG.withName("hblks"),

@@ -169,6 +169,33 @@ class DnnlOpsTest {
         }
     }
 
+    /**
+     * One clip (batch 1): the batch dimension's stride addresses nothing, and how it is normalised decides whether
+     * oneDNN's batched matmul reads the per-head views right (it did not when the size-1 batch got a stride smaller
+     * than the token dimension's).
+     */
+    @Test
+    void attentionProductsForASingleClip() {
+        for (int tokens : new int[] {12, 36}) {
+            try (TensorArena ar = new TensorArena()) {
+                Tensor pooled = Fill.random(ar, 42, 1, tokens, 2, 32); // a pooled Q or K, [B, N, heads, d]
+                Tensor q = pooled.permute(0, 2, 1, 3);
+                Tensor k = Fill.random(ar, 43, 1, tokens, 2, 32).permute(0, 2, 1, 3);
+                Tensor scores = ar.allocate(1, 2, tokens, tokens), ref = ar.allocate(1, 2, tokens, tokens);
+                for (DnnlEngine e : List.of(one, two)) {
+                    e.matmul(q, k.transpose(-2, -1), scores, 0.25f, false);
+                    ReferenceKernels.matmul(q, k.transpose(-2, -1), ref, 0.25f, false);
+                    Fill.assertClose("Q·Kᵀ of one clip, " + tokens + " tokens", ref, scores, RTOL);
+                    Tensor out = Fill.random(ar, 44, 1, tokens, 2, 32), refOut = ar.allocate(1, tokens, 2, 32);
+                    refOut.copyFrom(out);
+                    e.matmul(scores, k, out.permute(0, 2, 1, 3), 1f, true);
+                    ReferenceKernels.matmul(ref, k, refOut.permute(0, 2, 1, 3), 1f, true);
+                    Fill.assertClose("P·V accumulated for one clip", refOut, out, RTOL);
+                }
+            }
+        }
+    }
+
     @Test
     void transposedOperandsRunInPlace() {
         try (TensorArena ar = new TensorArena()) {
@@ -284,6 +311,48 @@ class DnnlOpsTest {
                 Fill.assertClose("depthwise of one image", ref, y, RTOL);
                 assertTrue(planRuns(e, "depthwise_conv3x3", "brdgmm_dw") || planRuns(e, "depthwise_conv3x3", "jit"),
                         e.describePlans().toString());
+            }
+        }
+    }
+
+    @Test
+    void depthwiseConvWithTheWeightPassedPerCall() {
+        try (TensorArena ar = new TensorArena()) {
+            int c = 96;
+            Tensor w = Fill.random(ar, 86, c, 1, 3, 3);
+            Tensor dense = Fill.random(ar, 87, 2, 7, 6, c);
+            Tensor heads = Fill.random(ar, 88, 2, 7, 6, 3, 2, c).select(3, 1).permute(0, 3, 1, 2, 4); // [2, 2, 7, 6, C]
+            for (DnnlEngine e : List.of(one, two)) {
+                for (int s : new int[] {1, 2, 4}) {
+                    int ho = Pool3x3.outputSize(7, s), wo = Pool3x3.outputSize(6, s);
+                    Tensor y = ar.allocate(2, ho, wo, c), ref = ar.allocate(2, ho, wo, c);
+                    e.depthwiseConv3x3(dense, w, s, s, y);
+                    ReferenceKernels.depthwiseConv3x3(dense, w, s, s, ref);
+                    Fill.assertClose("per-call weight, stride " + s, ref, y, RTOL);
+                    Tensor yh = ar.allocate(2, ho, wo, 2, c).permute(0, 3, 1, 2, 4);
+                    Tensor refh = ar.allocate(2, 2, ho, wo, c);
+                    e.depthwiseConv3x3(heads, w, s, s, yh);
+                    ReferenceKernels.depthwiseConv3x3(heads, w, s, s, refh);
+                    Fill.assertClose("per-call weight on head views, stride " + s, refh, yh, RTOL);
+                }
+                // New weight values at the same address are seen by the cached plan.
+                Tensor w2 = ar.allocate(c, 1, 3, 3).copyFrom(w);
+                Tensor y = ar.allocate(2, 7, 6, c), ref = ar.allocate(2, 7, 6, c);
+                e.depthwiseConv3x3(dense, w2, 1, 1, y);
+                for (long i = 0; i < w2.size(); i++) w2.setFlat(i, 0.5f - w2.getFlat(i));
+                e.depthwiseConv3x3(dense, w2, 1, 1, y);
+                ReferenceKernels.depthwiseConv3x3(dense, w2, 1, 1, ref);
+                Fill.assertClose("per-call weight after it changed", ref, y, RTOL);
+                // A strided weight view works too (copied into the convolution's layout like any other).
+                Tensor wide = Fill.random(ar, 89, c, 2, 3, 3).slice(1, 1, 2);
+                e.depthwiseConv3x3(dense, wide, 1, 1, y);
+                ReferenceKernels.depthwiseConv3x3(dense, wide, 1, 1, ref);
+                Fill.assertClose("per-call strided weight", ref, y, RTOL);
+                assertTrue(e.describePlans().stream().anyMatch(p -> p.startsWith("depthwise_conv3x3: ")
+                        && p.contains("brdgmm_dw") && p.contains("converted per call")), e.describePlans().toString());
+                var bad = assertThrows(ShapeMismatchException.class,
+                        () -> e.depthwiseConv3x3(dense, ar.allocate(c, 1, 5, 5), 1, 1, ar.allocate(2, 7, 6, c)));
+                assertTrue(bad.getMessage().contains("[C, 1, 3, 3]"), bad.getMessage());
             }
         }
     }
