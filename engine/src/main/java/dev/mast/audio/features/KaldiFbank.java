@@ -2,7 +2,7 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
-import dev.mast.audio.dsp.VectorMath;
+import dev.mast.engine.kernel.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -104,7 +104,7 @@ public final class KaldiFbank {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= FRAME_LENGTH - LANES; j += LANES) acc = acc.add(FloatVector.fromArray(S, wave, at + j));
-        float sum = VectorMath.sum(acc);
+        float sum = VectorMath.sum256(acc);
         for (; j < FRAME_LENGTH; j++) sum += wave[at + j];
         float mean = sum / FRAME_LENGTH;
 

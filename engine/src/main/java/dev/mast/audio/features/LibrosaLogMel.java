@@ -2,7 +2,7 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
-import dev.mast.audio.dsp.VectorMath;
+import dev.mast.engine.kernel.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
