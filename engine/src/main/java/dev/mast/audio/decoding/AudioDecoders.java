@@ -19,6 +19,9 @@ public final class AudioDecoders {
     /** A container this library reads. */
     public enum Format { WAV, FLAC }
 
+    /** Bytes in the header of an ID3v2 tag. */
+    static final int ID3_HEADER = 10;
+
     private AudioDecoders() {}
 
     /** Decodes a whole file into memory. */
@@ -57,13 +60,9 @@ public final class AudioDecoders {
 
     /** Identifies the format from the first bytes of {@code ch}, or explains what the file is instead. */
     public static Format sniff(SeekableByteChannel ch, String source) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(12);
+        byte[] h = new byte[12];
         ch.position(0);
-        while (b.hasRemaining()) {
-            if (ch.read(b) < 0) break;
-        }
-        int n = b.position();
-        byte[] h = b.array();
+        int n = readUpTo(ch, h);
         if (n == 0) throw new AudioFormatException(source, "empty file");
         if (startsWith(h, n, "RIFF") || startsWith(h, n, "RF64") || startsWith(h, n, "BW64") || startsWith(h, n, "RIFX")) {
             return Format.WAV;
@@ -87,16 +86,30 @@ public final class AudioDecoders {
 
     /** Whether "fLaC" follows the ID3v2 tag whose 10-byte header is {@code h}. */
     private static boolean isFlacAfterId3(SeekableByteChannel ch, byte[] h, int n) throws IOException {
-        if (n < 10) return false;
-        long end = 10L + ((h[6] & 0x7F) << 21 | (h[7] & 0x7F) << 14 | (h[8] & 0x7F) << 7 | (h[9] & 0x7F));
-        if ((h[5] & 0x10) != 0) end += 10;
+        if (n < ID3_HEADER) return false;
+        long end = id3TagLength(h);
         if (end + 4 > ch.size()) return false;
-        ByteBuffer m = ByteBuffer.allocate(4);
+        byte[] m = new byte[4];
         ch.position(end);
-        while (m.hasRemaining()) {
-            if (ch.read(m) < 0) return false;
+        return startsWith(m, readUpTo(ch, m), "fLaC");
+    }
+
+    /**
+     * The length of the ID3v2 tag whose header starts {@code h}: "ID3", version (2 bytes), flags (1), the size as
+     * four 7-bit bytes, then that many bytes and, if flag 0x10 is set, a 10-byte footer.
+     */
+    static long id3TagLength(byte[] h) {
+        long length = ID3_HEADER + ((h[6] & 0x7F) << 21 | (h[7] & 0x7F) << 14 | (h[8] & 0x7F) << 7 | (h[9] & 0x7F));
+        return (h[5] & 0x10) != 0 ? length + 10 : length;
+    }
+
+    /** Reads from the channel's position until {@code b} is full or the channel ends; returns the bytes read. */
+    static int readUpTo(SeekableByteChannel ch, byte[] b) throws IOException {
+        ByteBuffer buf = ByteBuffer.wrap(b);
+        while (buf.hasRemaining()) {
+            if (ch.read(buf) < 0) break;
         }
-        return startsWith(m.array(), 4, "fLaC");
+        return buf.position();
     }
 
     /** Opens a file for reading, reporting a missing or unreadable file as one line. */

@@ -1,10 +1,8 @@
 package dev.mast.audio.decoding;
 
 import dev.mast.audio.AudioFormatException;
-import dev.mast.audio.PcmAudio;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -16,19 +14,22 @@ import java.security.NoSuchAlgorithmException;
  * signature in STREAMINFO (if the encoder wrote one) and the total sample count are checked at the end.
  */
 public final class StreamingFlacReader implements AudioStream {
+    /** Frames per step of {@link #readMono} on a multichannel stream. */
+    private static final int MONO_CHUNK = 4096;
+
     private final SeekableByteChannel ch;
     private final String source;
     private final FlacStreamInfo info;
     private final FlacFrameDecoder frames;
     private final float scale;
     private final MessageDigest md5;
+    private final MonoMixdown mono = new MonoMixdown(this, MONO_CHUNK);
     private byte[] md5Bytes = new byte[0];
     private boolean md5Valid;
     /** Next unread sample of the current frame, and samples decoded so far in all frames. */
     private int cursor;
     private long decoded;
     private boolean finished;
-    private float[][] planarScratch;
 
     private StreamingFlacReader(SeekableByteChannel ch, String source, FlacBitReader in, FlacStreamInfo info) {
         this.ch = ch;
@@ -81,20 +82,13 @@ public final class StreamingFlacReader implements AudioStream {
         }
     }
 
-    /**
-     * Positions {@code ch} after an ID3v2 tag, which some tools put in front of the "fLaC" marker: "ID3", version
-     * (2 bytes), flags (1), the size as four 7-bit bytes; a footer adds 10 bytes.
-     */
+    /** Positions {@code ch} after an ID3v2 tag, which some tools put in front of the "fLaC" marker. */
     private static void skipId3(SeekableByteChannel ch, String source) throws IOException {
         ch.position(0);
-        ByteBuffer h = ByteBuffer.allocate(10);
-        while (h.hasRemaining()) {
-            if (ch.read(h) < 0) break;
-        }
+        byte[] h = new byte[AudioDecoders.ID3_HEADER];
         long start = 0;
-        if (h.position() == 10 && h.get(0) == 'I' && h.get(1) == 'D' && h.get(2) == '3') {
-            start = 10L + ((h.get(6) & 0x7F) << 21 | (h.get(7) & 0x7F) << 14 | (h.get(8) & 0x7F) << 7 | (h.get(9) & 0x7F));
-            if ((h.get(5) & 0x10) != 0) start += 10;
+        if (AudioDecoders.readUpTo(ch, h) == h.length && h[0] == 'I' && h[1] == 'D' && h[2] == '3') {
+            start = AudioDecoders.id3TagLength(h);
             if (start > ch.size()) throw new AudioFormatException(source, "truncated: ID3 tag runs past the end of the file");
         }
         ch.position(start);
@@ -144,17 +138,7 @@ public final class StreamingFlacReader implements AudioStream {
 
     @Override
     public int readMono(float[] dst, int offset, int maxFrames) throws IOException {
-        if (info.channels() == 1) return read(new float[][] {dst}, offset, maxFrames);
-        int chunk = 4096;
-        if (planarScratch == null) planarScratch = new float[info.channels()][chunk];
-        int total = 0;
-        while (total < maxFrames) {
-            int n = read(planarScratch, 0, Math.min(chunk, maxFrames - total));
-            if (n == 0) break;
-            PcmAudio.mixToMono(planarScratch, 0, dst, offset + total, n);
-            total += n;
-        }
-        return total;
+        return mono.read(dst, offset, maxFrames);
     }
 
     @Override

@@ -21,8 +21,8 @@ public final class StreamingWavReader implements AudioStream {
     private final WavFormat format;
     private final byte[] block;
     private final ByteBuffer blockBuffer;
+    private final MonoMixdown mono;
     private long frame;
-    private float[][] planarScratch;
 
     private StreamingWavReader(SeekableByteChannel ch, String source, WavFormat format) {
         this.ch = ch;
@@ -31,6 +31,7 @@ public final class StreamingWavReader implements AudioStream {
         int frames = Math.max(1, BLOCK_BYTES / format.blockAlign());
         this.block = new byte[frames * format.blockAlign()];
         this.blockBuffer = ByteBuffer.wrap(block);
+        this.mono = new MonoMixdown(this, frames);
     }
 
     /** Opens a WAV file and reads its header. */
@@ -116,17 +117,7 @@ public final class StreamingWavReader implements AudioStream {
 
     @Override
     public int readMono(float[] dst, int offset, int maxFrames) throws IOException {
-        if (format.channels() == 1) return read(new float[][] {dst}, offset, maxFrames);
-        int chunk = block.length / format.blockAlign();
-        if (planarScratch == null) planarScratch = new float[format.channels()][chunk];
-        int total = 0;
-        while (total < maxFrames) {
-            int n = read(planarScratch, 0, Math.min(chunk, maxFrames - total));
-            if (n == 0) break;
-            PcmAudio.mixToMono(planarScratch, 0, dst, offset + total, n);
-            total += n;
-        }
-        return total;
+        return mono.read(dst, offset, maxFrames);
     }
 
     /** Decodes all remaining frames; the header's frame count is exact, so this allocates once. */

@@ -1,5 +1,6 @@
 package dev.mast.audio.dsp;
 
+import dev.mast.engine.kernel.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -121,6 +122,6 @@ public final class Resampler {
         for (int t = 0; t < taps; t += S.length()) {
             acc = FloatVector.fromArray(S, x, xi + t).fma(FloatVector.fromArray(S, h, hi + t), acc);
         }
-        return VectorMath.sum(acc);
+        return VectorMath.sum256(acc);
     }
 }

@@ -2,11 +2,9 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
-import dev.mast.audio.dsp.VectorMath;
+import dev.mast.engine.kernel.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.util.Arrays;
 
 /**
  * Kaldi-compatible log-mel filter bank exactly as AST calls {@code torchaudio.compliance.kaldi.fbank} (spec §1.1):
@@ -35,8 +33,8 @@ public final class KaldiFbank {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int LANES = RealFft.LANES;
 
-    private final RealFft fft = new RealFft(FFT_SIZE);
     private final MelFilterBank mel;
+    private final FrameBatches batches;
     private final float[] window = new float[FRAME_LENGTH];
 
     /** The AST front end: 128 mel bins. */
@@ -46,6 +44,7 @@ public final class KaldiFbank {
 
     public KaldiFbank(int melBins) {
         mel = MelFilterBank.kaldi(melBins, FFT_SIZE, SAMPLE_RATE, LOW_HZ, HIGH_HZ);
+        batches = new FrameBatches(new RealFft(FFT_SIZE), mel, FRAME_LENGTH, 0, FrameBatches.LogGuard.FLOOR, LOG_FLOOR);
         for (int n = 0; n < FRAME_LENGTH; n++) {
             window[n] = (float) (0.5 - 0.5 * StrictMath.cos(2 * Math.PI * n / (FRAME_LENGTH - 1)));
         }
@@ -71,32 +70,10 @@ public final class KaldiFbank {
      * @throws ClipTooShortException if {@code length} is below one 400-sample frame
      */
     public LogMel compute(float[] wave, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > wave.length) {
-            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " of " + wave.length);
-        }
+        FrameBatches.checkRange(wave, offset, length);
         int frames = frameCount(length);
         if (frames == 0) throw new ClipTooShortException(length, FRAME_LENGTH, SAMPLE_RATE);
-        int bins = mel.count();
-        float[] out = new float[frames * bins];
-        float[] buffer = new float[fft.bufferLength()];
-        float[] power = new float[fft.bins() * LANES];
-        float[] melOut = new float[bins * LANES];
-        float[] frame = new float[FRAME_LENGTH];
-        for (int first = 0; first < frames; first += LANES) {
-            int lanes = Math.min(LANES, frames - first);
-            Arrays.fill(buffer, 0f);
-            for (int l = 0; l < lanes; l++) {
-                prepareFrame(wave, offset + (first + l) * FRAME_SHIFT, frame);
-                for (int j = 0; j < FRAME_LENGTH; j++) buffer[fft.slot(j) + l] = frame[j];
-            }
-            fft.powerSpectrum(buffer, power);
-            melLog(power, melOut);
-            for (int l = 0; l < lanes; l++) {
-                int row = (first + l) * bins;
-                for (int b = 0; b < bins; b++) out[row + b] = melOut[b * LANES + l];
-            }
-        }
-        return new LogMel(frames, bins, out);
+        return batches.compute(frames, (f, frame) -> prepareFrame(wave, offset + f * FRAME_SHIFT, frame));
     }
 
     /** DC removal, pre-emphasis and window for the frame starting at {@code wave[at]} (§1.1 steps 4, 6, 7). */
@@ -104,7 +81,7 @@ public final class KaldiFbank {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= FRAME_LENGTH - LANES; j += LANES) acc = acc.add(FloatVector.fromArray(S, wave, at + j));
-        float sum = VectorMath.sum(acc);
+        float sum = VectorMath.sum256(acc);
         for (; j < FRAME_LENGTH; j++) sum += wave[at + j];
         float mean = sum / FRAME_LENGTH;
 
@@ -120,20 +97,6 @@ public final class KaldiFbank {
         for (; j < FRAME_LENGTH; j++) {
             float v = wave[at + j] - mean, prev = wave[at + j - 1] - mean;
             frame[j] = (v - PREEMPHASIS * prev) * window[j];
-        }
-    }
-
-    /** melOut[b·LANES + l] = ln(max(Σ_k w[b][k]·power[k·LANES + l], floor)) (§1.1 steps 10, 11). */
-    private void melLog(float[] power, float[] melOut) {
-        FloatVector floor = FloatVector.broadcast(S, LOG_FLOOR);
-        for (int b = 0; b < mel.count(); b++) {
-            float[] w = mel.weights(b);
-            int k0 = mel.start(b);
-            FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < w.length; i++) {
-                acc = FloatVector.fromArray(S, power, (k0 + i) * LANES).fma(FloatVector.broadcast(S, w[i]), acc);
-            }
-            VectorMath.log(acc.max(floor)).intoArray(melOut, b * LANES);
         }
     }
 }

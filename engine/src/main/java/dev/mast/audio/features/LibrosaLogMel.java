@@ -2,11 +2,8 @@ package dev.mast.audio.features;
 
 import dev.mast.audio.ClipTooShortException;
 import dev.mast.audio.dsp.RealFft;
-import dev.mast.audio.dsp.VectorMath;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.util.Arrays;
 
 /**
  * The librosa-style log-mel of LAPE's SS-MAST pipeline (spec §1.3): 16 kHz input, centred STFT (reflect padding of
@@ -15,7 +12,8 @@ import java.util.Arrays;
  * Frames: 1 + samples / 160.
  *
  * <p>Computed in float32; frames go {@link RealFft#LANES} at a time through FFT, mel and log, one per vector lane.
- * Bit-identical from run to run ({@link VectorMath}). Immutable and thread-safe.
+ * Bit-identical from run to run, compiled or not ({@link dev.mast.engine.kernel.VectorMath}). Immutable and
+ * thread-safe.
  */
 public final class LibrosaLogMel {
     public static final int SAMPLE_RATE = 16000;
@@ -28,8 +26,8 @@ public final class LibrosaLogMel {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
     private static final int LANES = RealFft.LANES;
 
-    private final RealFft fft = new RealFft(FFT_SIZE);
     private final MelFilterBank mel;
+    private final FrameBatches batches;
     private final float[] window = new float[FFT_SIZE];
 
     /** MAST's 128 mel bins. */
@@ -40,6 +38,8 @@ public final class LibrosaLogMel {
     /** @param melBins 128 for MAST, 64 for LAPE's CNN encoders */
     public LibrosaLogMel(int melBins) {
         mel = MelFilterBank.slaney(melBins, FFT_SIZE, SAMPLE_RATE, FMIN_HZ, FMAX_HZ);
+        batches = new FrameBatches(new RealFft(FFT_SIZE), mel, FFT_SIZE, POWER_EPSILON, FrameBatches.LogGuard.OFFSET,
+                LOG_OFFSET);
         for (int n = 0; n < FFT_SIZE; n++) window[n] = (float) (0.5 - 0.5 * StrictMath.cos(2 * Math.PI * n / FFT_SIZE));
     }
 
@@ -62,38 +62,15 @@ public final class LibrosaLogMel {
      * @throws ClipTooShortException for an empty clip (reflect padding needs at least 2 samples)
      */
     public LogMel compute(float[] wave, int offset, int length) {
-        if (offset < 0 || length < 0 || offset + length > wave.length) {
-            throw new IndexOutOfBoundsException("range " + offset + "+" + length + " of " + wave.length);
-        }
+        FrameBatches.checkRange(wave, offset, length);
         if (length < 2) throw new ClipTooShortException(length, 2, SAMPLE_RATE);
-        int frames = frameCount(length);
-        int bins = mel.count();
         float[] padded = reflectPad(wave, offset, length, FFT_SIZE / 2);
-        float[] out = new float[frames * bins];
-        float[] buffer = new float[fft.bufferLength()];
-        float[] power = new float[fft.bins() * LANES];
-        float[] melOut = new float[bins * LANES];
-        float[] frame = new float[FFT_SIZE];
-        FloatVector eps = FloatVector.broadcast(S, POWER_EPSILON);
-        for (int first = 0; first < frames; first += LANES) {
-            int lanes = Math.min(LANES, frames - first);
-            if (lanes < LANES) Arrays.fill(buffer, 0f);
-            for (int l = 0; l < lanes; l++) {
-                int at = (first + l) * HOP;
-                for (int j = 0; j < FFT_SIZE; j += LANES) {
-                    FloatVector.fromArray(S, padded, at + j).mul(FloatVector.fromArray(S, window, j)).intoArray(frame, j);
-                }
-                for (int j = 0; j < FFT_SIZE; j++) buffer[fft.slot(j) + l] = frame[j];
+        return batches.compute(frameCount(length), (f, frame) -> {
+            int at = f * HOP;
+            for (int j = 0; j < FFT_SIZE; j += LANES) {
+                FloatVector.fromArray(S, padded, at + j).mul(FloatVector.fromArray(S, window, j)).intoArray(frame, j);
             }
-            fft.powerSpectrum(buffer, power);
-            for (int i = 0; i < power.length; i += LANES) FloatVector.fromArray(S, power, i).add(eps).intoArray(power, i);
-            melLog(power, melOut);
-            for (int l = 0; l < lanes; l++) {
-                int row = (first + l) * bins;
-                for (int b = 0; b < bins; b++) out[row + b] = melOut[b * LANES + l];
-            }
-        }
-        return new LogMel(frames, bins, out);
+        });
     }
 
     /**
@@ -114,19 +91,5 @@ public final class LibrosaLogMel {
     private static int reflect(int i, int period, int length) {
         int m = Math.floorMod(i, period);
         return m < length ? m : period - m;
-    }
-
-    /** melOut[b·LANES + l] = ln(Σ_k w[b][k]·power[k·LANES + l] + 1.1920929e-07). */
-    private void melLog(float[] power, float[] melOut) {
-        FloatVector offset = FloatVector.broadcast(S, LOG_OFFSET);
-        for (int b = 0; b < mel.count(); b++) {
-            float[] w = mel.weights(b);
-            int k0 = mel.start(b);
-            FloatVector acc = FloatVector.zero(S);
-            for (int i = 0; i < w.length; i++) {
-                acc = FloatVector.fromArray(S, power, (k0 + i) * LANES).fma(FloatVector.broadcast(S, w[i]), acc);
-            }
-            VectorMath.log(acc.add(offset)).intoArray(melOut, b * LANES);
-        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.mast.audio.dsp;
+package dev.mast.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Test;
@@ -39,9 +39,24 @@ class VectorMathTest {
     }
 
     @Test
-    void sumIsTheFixedTree() {
+    void sum256IsTheFixedTree() {
         float[] v = {1e8f, 1f, -1e8f, 1f, 3f, 5f, 7f, 11f};
         float want = ((v[0] + v[4]) + (v[2] + v[6])) + ((v[1] + v[5]) + (v[3] + v[7]));
-        assertEquals(want, VectorMath.sum(FloatVector.fromArray(FloatVector.SPECIES_256, v, 0)));
+        assertEquals(want, VectorMath.sum256(FloatVector.fromArray(FloatVector.SPECIES_256, v, 0)));
+    }
+
+    @Test
+    void sumIsThePairwiseTreeOfThePreferredSpecies() {
+        Random rnd = new Random(2);
+        float[] v = new float[VectorMath.LANES];
+        for (int trial = 0; trial < 100; trial++) {
+            for (int l = 0; l < v.length; l++) v[l] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9)));
+            // lane i plus lane i + half, halving until one lane is left
+            float[] t = v.clone();
+            for (int half = t.length / 2; half >= 1; half /= 2) {
+                for (int l = 0; l < half; l++) t[l] += t[l + half];
+            }
+            assertEquals(t[0], VectorMath.sum(FloatVector.fromArray(VectorMath.SPECIES, v, 0)));
+        }
     }
 }
