@@ -30,7 +30,7 @@ final class TrainStepSetup implements AutoCloseable {
     TrainStepSetup(String size, int stem, int frames, int batch, int classes, int threads) {
         this.pool = new EnginePool(threads);
         try {
-            this.model = AudioTrainingModel.create(new ModelSpec(size, stem, frames, 128, classes, 42, pool));
+            this.model = AudioTrainingModel.create(new ModelSpec(size, stem, frames, 128, classes, 42, pool, 0));
         } catch (RuntimeException e) {
             pool.close();
             throw e;

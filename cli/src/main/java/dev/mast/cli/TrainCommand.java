@@ -90,10 +90,13 @@ public final class TrainCommand implements Command {
                   --label-smoothing E     (default %s)
                   --clip-norm N           clip the gradient's global norm; 0: off (default %s)
                   --loss ce|bce           softmax cross-entropy (default) or binary cross-entropy
+                  --drop-path R           stochastic depth: the last block skips its residual branches with
+                                          probability R, earlier blocks less (default %s)
 
-                Augmentation (defaults: time shift %d ms, background noise %s at %s..%s dB SNR when the data set
+                Augmentation (defaults: speed +-%s %%, time shift %d ms, background noise %s at %s..%s dB SNR when the data set
                 has _background_noise_, frequency mask %d bins, time mask T/5 frames, no mixup):
                   --no-augment            switch all of it off (the options below still apply)
+                  --speed PCT             play clips up to +-PCT %% faster or slower (pitch, formants and tempo)
                   --time-shift MS         shift the waveform by up to +-MS milliseconds
                   --noise P               mix in background noise with probability P
                   --noise-snr MIN,MAX     its signal-to-noise ratio range in dB
@@ -113,7 +116,8 @@ public final class TrainCommand implements Command {
                 TrainDefaults.frames(Task.FOLDER), TrainDefaults.FRONTEND, AudioTrainingModel.NAMES,
                 TrainDefaults.MODEL, TrainDefaults.STEM, TrainDefaults.EPOCHS, TrainDefaults.BATCH, TrainDefaults.LR,
                 TrainDefaults.MIN_LR, TrainDefaults.WARMUP_EPOCHS, TrainDefaults.WEIGHT_DECAY,
-                TrainDefaults.LABEL_SMOOTHING, TrainDefaults.CLIP_NORM, TrainDefaults.TIME_SHIFT_SAMPLES / 16,
+                TrainDefaults.LABEL_SMOOTHING, TrainDefaults.CLIP_NORM, TrainDefaults.DROP_PATH,
+                TrainDefaults.SPEED_CHANGE * 100, TrainDefaults.TIME_SHIFT_SAMPLES / 16,
                 TrainDefaults.BACKGROUND_PROBABILITY, TrainDefaults.BACKGROUND_MIN_SNR_DB,
                 TrainDefaults.BACKGROUND_MAX_SNR_DB, TrainDefaults.FREQ_MASK, TrainDefaults.SEED,
                 TrainDefaults.DATA_THREADS, TrainDefaults.CHECKPOINT_EVERY);
@@ -123,7 +127,8 @@ public final class TrainCommand implements Command {
     public int run(String[] argv) throws IOException {
         Args args = new Args(name()).values("data", "task", "split-file", "keywords", "silence", "frames", "frontend",
                 "normalize", "cache", "model", "stem", "epochs", "batch", "lr", "min-lr", "warmup-epochs",
-                "weight-decay", "label-smoothing", "clip-norm", "loss", "time-shift", "noise", "noise-snr",
+                "weight-decay", "label-smoothing", "clip-norm", "loss", "drop-path", "time-shift", "speed", "noise",
+                "noise-snr",
                 "freq-mask", "time-mask", "mixup", "out", "resume", "seed", "threads", "data-threads",
                 "checkpoint-every").flags("all-words", "no-augment", "feature-noise").parse(argv);
         if (!args.positional().isEmpty()) {
@@ -175,7 +180,8 @@ public final class TrainCommand implements Command {
                     args.getDouble("warmup-epochs", TrainDefaults.warmupEpochs(epochs)),
                     args.getDouble("weight-decay", TrainDefaults.WEIGHT_DECAY),
                     args.getDouble("label-smoothing", TrainDefaults.LABEL_SMOOTHING),
-                    args.getDouble("clip-norm", TrainDefaults.CLIP_NORM), args.get("loss", TrainDefaults.LOSS));
+                    args.getDouble("clip-norm", TrainDefaults.CLIP_NORM), args.get("loss", TrainDefaults.LOSS),
+                    args.getDouble("drop-path", TrainDefaults.DROP_PATH));
             return new TrainSettings(model, args.getInt("stem", TrainDefaults.STEM), d, o, augment(args, task, data,
                     frames), args.has("seed") ? parseSeed(args.get("seed")) : TrainDefaults.SEED,
                     positive(args, "threads", EnginePool.defaultThreads()),
@@ -205,7 +211,7 @@ public final class TrainCommand implements Command {
         return new AugmentSettings(probability(args, "mixup", a.mixupProbability()), a.mixupAlpha(), 0, timeShift,
                 noise, snr[0], snr[1], args.has("freq-mask") ? (int) nonNegative(args, "freq-mask") : a.freqMask(),
                 args.has("time-mask") ? (int) nonNegative(args, "time-mask") : a.timeMask(), featureNoise,
-                featureNoise ? 10 : 0);
+                featureNoise ? 10 : 0, args.has("speed") ? nonNegative(args, "speed") / 100 : a.speedChange());
     }
 
     private int positive(Args args, String option, int fallback) {

@@ -37,7 +37,7 @@ class RealModelTrainingTest {
         boolean available;
         try (EnginePool pool = new EnginePool(1);
              TrainingModel m = AudioTrainingModel.create(new ModelSpec("micro", 7, SyntheticKws.FRAMES, 128, 3, 1,
-                     pool))) {
+                     pool, 0))) {
             available = m.trainable().parameters().size() > 0;
         } catch (UnsupportedOperationException e) {
             available = false;

@@ -58,17 +58,12 @@ public final class AudioTrainingModel implements TrainingModel {
         AudioModel model = null;
         try {
             model = build(spec, backend);
-            return new AudioTrainingModel(backend, model, trainableOf(model));
+            return new AudioTrainingModel(backend, model, Trainables.of(model, spec.dropPath()));
         } catch (RuntimeException e) {
             if (model != null) model.close();
             backend.close();
             throw e;
         }
-    }
-
-    /** The one point where training meets the layers' backward passes. */
-    private static Trainable trainableOf(AudioModel model) {
-        return Trainables.of(model);
     }
 
     private static AudioModel build(ModelSpec spec, JavaBackend backend) {

@@ -13,5 +13,7 @@ import dev.mast.engine.parallel.EnginePool;
  * @param classes  output classes K
  * @param initSeed seed of the initial parameters
  * @param pool     the threads the model computes on (shared with the optimiser)
+ * @param dropPath stochastic depth rate of the last block (0: off); see {@code Trainables.of(model, rate)}
  */
-public record ModelSpec(String name, int stem, int frames, int bins, int classes, long initSeed, EnginePool pool) {}
+public record ModelSpec(String name, int stem, int frames, int bins, int classes, long initSeed, EnginePool pool,
+                        double dropPath) {}

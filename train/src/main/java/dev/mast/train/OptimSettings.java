@@ -17,9 +17,10 @@ import java.util.Map;
  * @param labelSmoothing cross-entropy label smoothing ε
  * @param clipNorm       gradient clipping to this global L2 norm; 0: no clipping
  * @param loss           "ce" (softmax cross-entropy) or "bce" (multi-label binary cross-entropy)
+ * @param dropPath       stochastic depth: the last block's drop probability (timm's linear rule), in [0, 1)
  */
 public record OptimSettings(int epochs, int batch, double lr, double minLr, double warmupEpochs, double weightDecay,
-                            double labelSmoothing, double clipNorm, String loss) {
+                            double labelSmoothing, double clipNorm, String loss, double dropPath) {
     public OptimSettings {
         if (epochs < 1 || batch < 1) throw new IllegalArgumentException("epochs and batch must be at least 1");
         if (!(lr > 0) || !(minLr >= 0) || minLr > lr) {
@@ -38,6 +39,9 @@ public record OptimSettings(int epochs, int batch, double lr, double minLr, doub
         if (!loss.equals("ce") && !loss.equals("bce")) {
             throw new IllegalArgumentException("loss must be ce or bce, got '" + loss + "'");
         }
+        if (!(dropPath >= 0 && dropPath < 1)) {
+            throw new IllegalArgumentException("drop-path rate must be in [0, 1), got " + dropPath);
+        }
     }
 
     public Map<String, Object> toJson() {
@@ -51,12 +55,14 @@ public record OptimSettings(int epochs, int batch, double lr, double minLr, doub
         m.put("label_smoothing", labelSmoothing);
         m.put("clip_norm", clipNorm);
         m.put("loss", loss);
+        m.put("drop_path", dropPath);
         return m;
     }
 
     public static OptimSettings fromJson(JsonFields f) {
         return new OptimSettings((int) f.integer("epochs", 1, 1 << 20), (int) f.integer("batch", 1, 1 << 20),
                 f.number("lr"), f.number("min_lr"), f.number("warmup_epochs"), f.number("weight_decay"),
-                f.number("label_smoothing"), f.number("clip_norm"), f.string("loss"));
+                f.number("label_smoothing"), f.number("clip_norm"), f.string("loss"),
+                f.number("drop_path", 0));
     }
 }

@@ -37,6 +37,8 @@ public final class TrainDefaults {
     public static final double LABEL_SMOOTHING = 0.1;
     public static final double CLIP_NORM = 5;
     public static final String LOSS = "ce";
+    /** Stochastic depth of the last block (timm's linear rule for the others). */
+    public static final double DROP_PATH = 0;
     public static final long SEED = 1;
     /** Decoding and fbank cost well under a millisecond per clip: one worker keeps far ahead of the model. */
     public static final int DATA_THREADS = 1;
@@ -44,6 +46,8 @@ public final class TrainDefaults {
     public static final int PREFETCH = 4;
     public static final int CHECKPOINT_EVERY = 200;
 
+    /** Speed perturbation: rates 1 ± this. */
+    public static final double SPEED_CHANGE = 0;
     /** Waveform shift of up to ±100 ms. */
     public static final int TIME_SHIFT_SAMPLES = 1600;
     public static final double BACKGROUND_PROBABILITY = 0.5;
@@ -86,6 +90,6 @@ public final class TrainDefaults {
     public static AugmentSettings augment(int frames, boolean hasNoise) {
         return new AugmentSettings(MIXUP_PROBABILITY, MIXUP_ALPHA, 0, TIME_SHIFT_SAMPLES,
                 hasNoise ? BACKGROUND_PROBABILITY : 0, BACKGROUND_MIN_SNR_DB, BACKGROUND_MAX_SNR_DB, FREQ_MASK,
-                frames / 5, false, 0);
+                frames / 5, false, 0, SPEED_CHANGE);
     }
 }

@@ -84,7 +84,7 @@ public final class TrainingRun {
         long initSeed = SampleKey.derive(s.seed(), RandomStream.INIT, 0, 0);
         try (EnginePool pool = new EnginePool(s.threads());
              TrainingModel model = factory.create(new ModelSpec(s.model(), s.stem(), s.data().frames(),
-                     data.frontEnd().bins(), data.classes().size(), initSeed, pool))) {
+                     data.frontEnd().bins(), data.classes().size(), initSeed, pool, s.optim().dropPath()))) {
             RunFolder run = folder.open();
             AtomicFile.writeString(run.settings(), s.toJsonText());
             out.println("model: " + model.description() + "; " + s.threads() + " compute threads, "

@@ -59,7 +59,7 @@ class TrainerTest {
     static TrainSettings settings(long seed, int dataThreads, int checkpointEvery, int epochs, AugmentSettings a) {
         DataSettings d = new DataSettings("speech-commands", data, null, List.of(), false, 0, "kaldi",
                 SyntheticKws.FRAMES, Float.NaN, Float.NaN, null);
-        OptimSettings o = new OptimSettings(epochs, 4, 0.01, 0.0001, 0.5, 0.01, 0.1, 5, "ce");
+        OptimSettings o = new OptimSettings(epochs, 4, 0.01, 0.0001, 0.5, 0.01, 0.1, 5, "ce", 0);
         return new TrainSettings("linear", 16, d, o, a, seed, 1, dataThreads, checkpointEvery);
     }
 

@@ -20,14 +20,16 @@ import java.util.Map;
  * @param timeMask              SpecAugment time-mask parameter T in frames (AST Speech Commands: 48)
  * @param featureNoise          AST's feature noise + roll (spec §1.2 step 6)
  * @param maxRoll               R of the roll range −R .. R−1 frames (AST: 10)
+ * @param speedChange           δ of the speed perturbation: rates in [1 − δ, 1 + δ]; 0: off
  */
 public record AugmentSettings(double mixupProbability, double mixupAlpha, int cropSamples, int timeShiftSamples,
                               double backgroundProbability, double backgroundMinSnrDb, double backgroundMaxSnrDb,
-                              int freqMask, int timeMask, boolean featureNoise, int maxRoll) {
+                              int freqMask, int timeMask, boolean featureNoise, int maxRoll,
+                              double speedChange) {
 
     /** No augmentation at all. */
     public static AugmentSettings none() {
-        return new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0);
+        return new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0, 0);
     }
 
     /**
@@ -35,25 +37,25 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
      * noise with a ±10-frame roll; no waveform shift or background noise.
      */
     public static AugmentSettings astSpeechCommands() {
-        return new AugmentSettings(0.6, 10, 0, 0, 0, 0, 0, 48, 48, true, 10);
+        return new AugmentSettings(0.6, 10, 0, 0, 0, 0, 0, 48, 48, true, 10, 0);
     }
 
     /** These settings with background noise mixed in with {@code probability} at an SNR in [min, max) dB. */
     public AugmentSettings withBackgroundNoise(double probability, double minSnrDb, double maxSnrDb) {
         return new AugmentSettings(mixupProbability, mixupAlpha, cropSamples, timeShiftSamples, probability, minSnrDb,
-                maxSnrDb, freqMask, timeMask, featureNoise, maxRoll);
+                maxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
     }
 
     /** These settings with a waveform time shift of up to {@code samples}. */
     public AugmentSettings withTimeShift(int samples) {
         return new AugmentSettings(mixupProbability, mixupAlpha, cropSamples, samples, backgroundProbability,
-                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll);
+                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
     }
 
     /** These settings with a waveform crop window of {@code samples} (0: none). */
     public AugmentSettings withCrop(int samples) {
         return new AugmentSettings(mixupProbability, mixupAlpha, samples, timeShiftSamples, backgroundProbability,
-                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll);
+                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
     }
 
     /** The settings as a JSON object (a run's {@code run.json}). */
@@ -70,6 +72,7 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
         m.put("time_mask", timeMask);
         m.put("feature_noise", featureNoise);
         m.put("max_roll", maxRoll);
+        m.put("speed_change", speedChange);
         return m;
     }
 
@@ -80,6 +83,7 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
                 (int) f.integer("time_shift_samples", 0, Integer.MAX_VALUE), f.number("background_probability"),
                 f.number("background_min_snr_db"), f.number("background_max_snr_db"),
                 (int) f.integer("freq_mask", 0, Integer.MAX_VALUE), (int) f.integer("time_mask", 0, Integer.MAX_VALUE),
-                f.bool("feature_noise"), (int) f.integer("max_roll", 0, Integer.MAX_VALUE));
+                f.bool("feature_noise"), (int) f.integer("max_roll", 0, Integer.MAX_VALUE),
+                f.number("speed_change", 0));
     }
 }

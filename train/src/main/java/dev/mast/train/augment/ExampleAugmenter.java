@@ -14,6 +14,7 @@ import java.util.random.RandomGenerator;
  *   <li>crop to the window (if {@code cropSamples} &gt; 0), random start — stream {@link RandomStream#CROP}</li>
  *   <li>waveform mixup with a random training clip — {@link RandomStream#MIXUP} (the partner's crop continues the
  *       {@code CROP} generator)</li>
+ *   <li>speed perturbation — {@link RandomStream#SPEED}</li>
  *   <li>time shift — {@link RandomStream#TIME_SHIFT}</li>
  *   <li>background noise at a random SNR — {@link RandomStream#BACKGROUND_NOISE}</li>
  *   <li>front end: fbank, padded or cropped to the fixed frame count (un-normalised)</li>
@@ -25,7 +26,7 @@ import java.util.random.RandomGenerator;
  * (seed, epoch, position, clip), never on threads or on which steps are switched on. Safe to call from several
  * threads at once if the {@link ClipSource}, {@link FrontEnd} and {@link Normalizer} are.
  *
- * <p>When no waveform step (1–4) is on, the features of the unmodified clip come from
+ * <p>When no waveform step (1–5) is on, the features of the unmodified clip come from
  * {@link ClipSource#features}, which may serve them from a cache; the result is the same.
  */
 public final class ExampleAugmenter {
@@ -82,6 +83,7 @@ public final class ExampleAugmenter {
     private final Normalizer normalizer;
     private final WaveformCrop crop;
     private final WaveformMixup mixup;
+    private final SpeedPerturbation speed;
     private final TimeShift timeShift;
     private final BackgroundNoise background;
     private final SpecAugment specAugment;
@@ -99,6 +101,7 @@ public final class ExampleAugmenter {
         this.crop = settings.cropSamples() > 0 ? new WaveformCrop(settings.cropSamples()) : null;
         this.mixup = settings.mixupProbability() > 0
                 ? new WaveformMixup(settings.mixupProbability(), settings.mixupAlpha()) : null;
+        this.speed = settings.speedChange() > 0 ? new SpeedPerturbation(settings.speedChange()) : null;
         this.timeShift = settings.timeShiftSamples() > 0 ? new TimeShift(settings.timeShiftSamples()) : null;
         this.background = settings.backgroundProbability() > 0
                 ? new BackgroundNoise(noises, settings.backgroundProbability(), settings.backgroundMinSnrDb(),
@@ -117,7 +120,7 @@ public final class ExampleAugmenter {
     public Example training(SampleKey key, int clip) throws IOException {
         float[] target = clips.target(clip).clone();
         float[] features;
-        if (crop == null && mixup == null && timeShift == null && background == null) {
+        if (crop == null && mixup == null && speed == null && timeShift == null && background == null) {
             // No step changes the waveform: the clip's plain features (possibly cached) are the starting point.
             features = checked(clips.features(clip, frontEnd));
         } else {
@@ -133,6 +136,7 @@ public final class ExampleAugmenter {
                     target = WaveformMixup.mixTargets(target, clips.target(plan.partner()), plan.lambda());
                 }
             }
+            if (speed != null) wave = speed.apply(wave, key.generator(RandomStream.SPEED));
             if (timeShift != null) timeShift.apply(wave, key.generator(RandomStream.TIME_SHIFT));
             if (background != null) background.apply(wave, key.generator(RandomStream.BACKGROUND_NOISE));
             features = features(wave);

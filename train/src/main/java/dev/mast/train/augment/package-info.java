@@ -5,6 +5,7 @@
  * <ol>
  *   <li>{@link dev.mast.train.augment.WaveformCrop} (optional fixed window, LAPE-style);</li>
  *   <li>{@link dev.mast.train.augment.WaveformMixup}: λ ~ Beta(10, 10), waveforms and targets mixed, DC removed;</li>
+ *   <li>{@link dev.mast.train.augment.SpeedPerturbation}: faster or slower playback, centre fixed, length kept;</li>
  *   <li>{@link dev.mast.train.augment.TimeShift}: zero-filled shift of the waveform;</li>
  *   <li>{@link dev.mast.train.augment.BackgroundNoise}: a random stretch of a noise recording at a random SNR;</li>
  *   <li>the front end (fbank, pad or crop to the frame count), supplied by the caller;</li>
@@ -22,6 +23,7 @@
  *       for the mixup partner;</li>
  *   <li>mixup ({@code MIXUP}): u = nextDouble() (mix if u &lt; p); if mixing, partner = nextInt(clips), then λ: a
  *       Gamma(10) and a Gamma(10) variate (Marsaglia–Tsang, each using nextGaussian() and nextDouble() per try);</li>
+ *   <li>speed ({@code SPEED}): rate = 1 + δ·(2·nextDouble() − 1);</li>
  *   <li>time shift ({@code TIME_SHIFT}): s = nextInt(−max, max + 1);</li>
  *   <li>background noise ({@code BACKGROUND_NOISE}): u = nextDouble() (add if u &lt; p); if adding, recording =
  *       nextInt(count), offset = nextInt(its length), SNR = min + (max − min)·nextDouble();</li>

@@ -23,7 +23,9 @@ public enum RandomStream {
     /** Stochastic model regularisers drawn per training step (drop-path); index = step, epoch = 0. */
     MODEL(8),
     /** The model's initial parameters (one draw of a seed at epoch 0, position 0). */
-    INIT(9);
+    INIT(9),
+    /** Speed perturbation: the rate. */
+    SPEED(10);
 
     private final int id;
 
