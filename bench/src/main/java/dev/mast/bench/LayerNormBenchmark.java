@@ -1,51 +1,25 @@
 package dev.mast.bench;
 
 import dev.mast.engine.kernel.LayerNorm;
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * LayerNorm over [tokens, C] at MAST shapes: C = 96 (stage 0, and norm_q/k/v over head_dim), 192, 384, 768; tokens
  * 144 (one 1.28 s clip) to 3200. Reports calls/s and GB/s.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-@State(Scope.Benchmark)
-public class LayerNormBenchmark {
+public class LayerNormBenchmark extends KernelBenchmark {
     @Param({"3200x96", "1152x96", "1212x192", "144x768", "3200x768"})
     public String shape;
 
-    @Param({"1", "2"})
-    public int threads;
-
-    private TensorArena arena;
-    private EnginePool pool;
     private Tensor x, y, gamma, beta, mean, rstd, dy, dx, dgamma, dbeta;
     private long n, rows;
 
-    @Setup
-    public void setUp() {
+    @Override
+    protected void prepare(TensorArena arena) {
         int[] d = BenchData.dims(shape);
-        arena = new TensorArena();
-        pool = new EnginePool(threads);
         x = BenchData.gaussian(arena, 1, 2, d);
         dy = BenchData.gaussian(arena, 2, 1, d);
         gamma = BenchData.gaussian(arena, 3, 1, d[1]);
@@ -59,12 +33,6 @@ public class LayerNormBenchmark {
         n = x.size();
         rows = d[0];
         LayerNorm.forward(pool, x, gamma, beta, 1e-6f, y, mean, rstd);
-    }
-
-    @TearDown
-    public void tearDown() {
-        pool.close();
-        arena.close();
     }
 
     @Benchmark

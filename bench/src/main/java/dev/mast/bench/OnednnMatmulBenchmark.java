@@ -29,7 +29,6 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,11 +62,11 @@ public class OnednnMatmulBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws NativeUnavailableException {
-        int[] s = parse(shape);
+        int[] s = BenchData.dims(shape);
         engine = DnnlEngine.open(threads);
         arena = new TensorArena();
-        x = random(arena.allocate(s[0], s[1]), 1);
-        w = random(arena.allocate(s[2], s[1]), 2);
+        x = RandomTensors.allocate(arena, 1, s[0], s[1]);
+        w = RandomTensors.allocate(arena, 2, s[2], s[1]);
         y = arena.allocate(s[0], s[2]);
         linear = engine.linear(w, null, s[0]);
     }
@@ -92,17 +91,6 @@ public class OnednnMatmulBenchmark {
         return y;
     }
 
-    static int[] parse(String shape) {
-        String[] p = shape.split("x");
-        return new int[] {Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])};
-    }
-
-    private static Tensor random(Tensor t, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        for (long i = 0, n = t.size(); i < n; i++) t.setFlat(i, (float) (2 * r.nextDouble() - 1));
-        return t;
-    }
-
     /** Runs the benchmarks and prints GFLOPS and the fraction of the measured FMA peak. */
     public static void main(String[] args) throws RunnerException, CommandLineOptionException {
         Collection<RunResult> results = new Runner(new OptionsBuilder()
@@ -125,7 +113,7 @@ public class OnednnMatmulBenchmark {
             if (!bench.startsWith(OnednnMatmulBenchmark.class.getName())) continue;
             String sh = r.getParams().getParam("shape");
             int t = Integer.parseInt(r.getParams().getParam("threads"));
-            int[] s = parse(sh);
+            int[] s = BenchData.dims(sh);
             double ms = median(r), gflops = 2.0 * s[0] * s[1] * s[2] / (ms * 1e-3) / 1e9;
             lines.add(String.format("%-16s %-7d %-16s %10.3f %8.1f %7.0f%% %9.3f", sh, t,
                     bench.substring(bench.lastIndexOf('.') + 1), ms, gflops, 100 * gflops / (peak * t),

@@ -73,8 +73,8 @@ public class SgemmBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        String[] mkn = shape.split("x");
-        int m = Integer.parseInt(mkn[0]), k = Integer.parseInt(mkn[1]), n = Integer.parseInt(mkn[2]);
+        int[] mkn = BenchData.dims(shape);
+        int m = mkn[0], k = mkn[1], n = mkn[2];
         gflopPerCall = 2.0 * m * n * k * 1e-9;
         arena = new TensorArena();
         x = RandomTensors.allocate(arena, 1, m, k);

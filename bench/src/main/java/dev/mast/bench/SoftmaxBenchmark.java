@@ -1,7 +1,6 @@
 package dev.mast.bench;
 
 import dev.mast.engine.kernel.Softmax;
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import jdk.incubator.vector.FloatVector;
@@ -9,21 +8,10 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Row softmax on attention scores [batch·heads, N_q, N_k] at the MAST grids of spec §2.9: a 10 s clip (B=1, T=1024:
@@ -33,43 +21,24 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code forwardLanewiseExp} is the same three-pass softmax with the Vector API's {@code lanewise(EXP)} in place of
  * the engine's polynomial exp: the measurement behind that choice.
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-@State(Scope.Benchmark)
-public class SoftmaxBenchmark {
+public class SoftmaxBenchmark extends KernelBenchmark {
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
     @Param({"1x1212x78", "2x306x306", "4x78x306", "8x144x9", "16x36x36"})
     public String shape;
 
-    @Param({"1", "2"})
-    public int threads;
-
-    private TensorArena arena;
-    private EnginePool pool;
     private Tensor x, y, dy, dx;
     private long n;
 
-    @Setup
-    public void setUp() {
+    @Override
+    protected void prepare(TensorArena arena) {
         int[] d = BenchData.dims(shape);
-        arena = new TensorArena();
-        pool = new EnginePool(threads);
         x = BenchData.gaussian(arena, 1, 3, d);
         dy = BenchData.gaussian(arena, 2, 1, d);
         y = arena.allocate(d);
         dx = arena.allocate(d);
         n = x.size();
         Softmax.forward(pool, x, y);
-    }
-
-    @TearDown
-    public void tearDown() {
-        pool.close();
-        arena.close();
     }
 
     @Benchmark

@@ -27,8 +27,7 @@ public final class Stopwatch {
 
     /** Median seconds per call of {@code op}. */
     public double secondsPerCall(Runnable op) {
-        double[] perCall = timedBatches(op);
-        return batches % 2 == 1 ? perCall[batches / 2] : (perCall[batches / 2 - 1] + perCall[batches / 2]) / 2;
+        return Latency.median(timedBatches(op));
     }
 
     /** Seconds per call of the fastest batch: for ceilings such as a peak, which other load can only lower. */

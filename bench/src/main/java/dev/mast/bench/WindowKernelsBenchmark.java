@@ -3,23 +3,10 @@ package dev.mast.bench;
 import dev.mast.engine.kernel.DepthwiseConv3x3;
 import dev.mast.engine.kernel.MaxPool3x3;
 import dev.mast.engine.kernel.Pool3x3;
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
-import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
-
-import java.util.concurrent.TimeUnit;
 
 /**
  * The 3×3 window kernels on channels-last images [images, H, W, C] (parameter "images x H x W x C x stride"):
@@ -28,33 +15,20 @@ import java.util.concurrent.TimeUnit;
  * one 10 s clip (12×101 grid), and the stage-1 skip max-pool over 192 channels. Reports calls/s, GB/s and GFLOPS
  * (the conv's multiply-adds count 2; max-pool compares count 1).
  */
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 5, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
-@State(Scope.Benchmark)
-public class WindowKernelsBenchmark {
+public class WindowKernelsBenchmark extends KernelBenchmark {
     @Param({"8x12x12x96x1", "8x12x12x96x4", "16x12x12x96x2", "1x12x101x96x1", "8x12x12x192x2"})
     public String shape;
 
-    @Param({"1", "2"})
-    public int threads;
-
-    private TensorArena arena;
-    private EnginePool pool;
     private Tensor x, weight, y, dy, dx, dweight;
     private int stride;
     private long in, out, channels;
 
-    @Setup
-    public void setUp() {
+    @Override
+    protected void prepare(TensorArena arena) {
         int[] d = BenchData.dims(shape);
         int images = d[0], h = d[1], w = d[2], c = d[3];
         stride = d[4];
         int ho = Pool3x3.outputSize(h, stride), wo = Pool3x3.outputSize(w, stride);
-        arena = new TensorArena();
-        pool = new EnginePool(threads);
         x = BenchData.gaussian(arena, 1, 1, images, h, w, c);
         weight = BenchData.gaussian(arena, 2, 0.3, c, 1, 3, 3);
         dy = BenchData.gaussian(arena, 3, 1, images, ho, wo, c);
@@ -64,12 +38,6 @@ public class WindowKernelsBenchmark {
         in = x.size();
         out = y.size();
         channels = c;
-    }
-
-    @TearDown
-    public void tearDown() {
-        pool.close();
-        arena.close();
     }
 
     @Benchmark
