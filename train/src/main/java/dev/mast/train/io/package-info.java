@@ -1,2 +1,2 @@
-/** Small file helpers for training: a JSON reader with string quoting, and atomic file replacement. */
+/** Small file helpers for training: a JSON reader with string quoting. */
 package dev.mast.train.io;
