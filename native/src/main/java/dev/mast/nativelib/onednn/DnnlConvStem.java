@@ -1,5 +1,6 @@
 package dev.mast.nativelib.onednn;
 
+import dev.mast.engine.kernel.Conv2dStem;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 
@@ -26,16 +27,7 @@ public final class DnnlConvStem extends DnnlLayer {
     /** Under the engine's lock. */
     DnnlConvStem(DnnlEngine engine, Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
         super(engine, "conv_stem");
-        if (weight.rank() != 4 || weight.dim(1) != 1) {
-            throw new ShapeMismatchException("conv stem: weight must be [C, 1, kh, kw], got " + weight.shapeString());
-        }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
-            throw new ShapeMismatchException("conv stem: bias " + bias.shapeString() + " for weight "
-                    + weight.shapeString());
-        }
-        if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv stem: bad stride/padding");
-        }
+        Conv2dStem.checkParameters(weight, bias, strideH, strideW, padH, padW);
         this.channels = weight.dim(0);
         this.geometry = new ConvGeometry(weight.dim(2), weight.dim(3), strideH, strideW, padH, padW);
         try {
