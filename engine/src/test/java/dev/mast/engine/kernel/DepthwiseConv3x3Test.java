@@ -4,29 +4,13 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class DepthwiseConv3x3Test {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
+class DepthwiseConv3x3Test extends TwoPoolTest {
     private static final WindowCase[] CASES = {
             new WindowCase(1, 1, 1, 1, 1, 1), new WindowCase(1, 1, 1, 7, 2, 2), new WindowCase(2, 7, 5, 7, 1, 1),
             new WindowCase(3, 12, 9, 17, 2, 2), new WindowCase(2, 12, 13, 32, 4, 4),
