@@ -1,5 +1,6 @@
 package dev.mast.cli;
 
+import dev.mast.audio.TestWavs;
 import dev.mast.engine.io.Npy;
 import dev.mast.engine.io.NpyArray;
 import dev.mast.engine.tensor.Tensor;
@@ -60,7 +61,7 @@ class BackendOptionTest {
             m.forward(x, y, ws);
             expected = y.toArray();
         }
-        wav = ToneWavs.write(dir.resolve("tone.wav"), 440, 8000, 16000, 1);
+        wav = TestWavs.writeMono16(dir.resolve("tone.wav"), TestWavs.tone(440, 8000, 16000, 1), 16000);
     }
 
     @Test

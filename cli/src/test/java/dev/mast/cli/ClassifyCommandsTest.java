@@ -1,5 +1,6 @@
 package dev.mast.cli;
 
+import dev.mast.audio.TestWavs;
 import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.Json;
 import dev.mast.engine.io.JsonFields;
@@ -72,8 +73,9 @@ class ClassifyCommandsTest {
     @BeforeAll
     static void importAModel() throws Exception {
         for (int i = 0; i < 4; i++) {
-            wavs.add(ToneWavs.write(dir.resolve("tone" + i + ".wav"), 200 * Math.pow(2.5, i), 6000 + 3000 * i,
-                    i == 3 ? 22050 : 16000, i));
+            int rate = i == 3 ? 22050 : 16000;
+            wavs.add(TestWavs.writeMono16(dir.resolve("tone" + i + ".wav"),
+                    TestWavs.tone(200 * Math.pow(2.5, i), 6000 + 3000 * i, rate, i), rate));
         }
         checkpoint = dir.resolve("ckpt.safetensors");
         configFile = dir.resolve("config.json");

@@ -1,6 +1,7 @@
 package dev.mast.cli;
 
 import dev.mast.audio.AudioFrontEnd;
+import dev.mast.audio.TestWavs;
 import dev.mast.audio.features.FbankStats;
 import dev.mast.audio.features.FeatureNormalizer;
 import dev.mast.audio.features.LogMel;
@@ -14,8 +15,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,21 +50,15 @@ class FbankCommandsTest {
     /** A 16-bit WAV of a chirp with some harmonics. */
     private Path wav(String name, int rate, int channels, double seconds) throws IOException {
         int n = (int) (rate * seconds);
-        ByteBuffer d = ByteBuffer.allocate(n * channels * 2).order(ByteOrder.LITTLE_ENDIAN);
+        short[] interleaved = new short[n * channels];
         for (int i = 0; i < n; i++) {
             double t = (double) i / rate;
             for (int c = 0; c < channels; c++) {
                 double v = 0.3 * Math.sin(2 * Math.PI * (200 + 900 * t) * t * (c + 1)) + 0.1 * Math.sin(2 * Math.PI * 3000 * t);
-                d.putShort((short) Math.round(v * 32767));
+                interleaved[i * channels + c] = (short) Math.round(v * 32767);
             }
         }
-        ByteBuffer h = ByteBuffer.allocate(44).order(ByteOrder.LITTLE_ENDIAN);
-        h.put("RIFF".getBytes()).putInt(36 + d.capacity()).put("WAVEfmt ".getBytes()).putInt(16).putShort((short) 1)
-                .putShort((short) channels).putInt(rate).putInt(rate * channels * 2).putShort((short) (channels * 2))
-                .putShort((short) 16).put("data".getBytes()).putInt(d.capacity());
-        Path p = dir.resolve(name);
-        Files.write(p, ByteBuffer.allocate(44 + d.capacity()).put(h.array()).put(d.array()).array());
-        return p;
+        return Files.write(dir.resolve(name), TestWavs.pcm16(rate, channels, interleaved));
     }
 
     @Test

@@ -1,11 +1,18 @@
 package dev.mast.audio;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
 
-/** Builds WAV files byte by byte for tests, independently of the decoder under test. */
+/**
+ * Builds WAV files byte by byte for tests, independently of the decoder under test, and test tones. Shared with the
+ * tests of the other modules (engine's test-jar).
+ */
 public final class TestWavs {
     private TestWavs() {}
 
@@ -59,5 +66,21 @@ public final class TestWavs {
         ByteBuffer d = ByteBuffer.allocate(interleaved.length * 2).order(ByteOrder.LITTLE_ENDIAN);
         for (short s : interleaved) d.putShort(s);
         return riff(chunk("fmt ", fmt(1, channels, rate, 16, 2 * channels)), chunk("data", d.array()));
+    }
+
+    /** Writes a mono 16-bit PCM WAV of {@code pcm} to {@code file}. */
+    public static Path writeMono16(Path file, short[] pcm, int rate) throws IOException {
+        return Files.write(file, pcm16(rate, 1, pcm));
+    }
+
+    /** 16-bit samples of a {@code hz} tone (amplitude 0.4) over a seeded Gaussian noise floor (0.02). */
+    public static short[] tone(double hz, int samples, int rate, long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        short[] out = new short[samples];
+        for (int i = 0; i < samples; i++) {
+            double v = 0.4 * Math.sin(2 * Math.PI * hz * i / rate) + 0.02 * rng.nextGaussian();
+            out[i] = (short) Math.round(Math.max(-1, Math.min(1, v)) * 32767);
+        }
+        return out;
     }
 }

@@ -104,6 +104,7 @@ public final class AstModel extends AudioModel {
         return position;
     }
 
+    @Override
     public PatchEmbed patchEmbed() {
         return patchEmbed;
     }

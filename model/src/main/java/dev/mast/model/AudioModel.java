@@ -9,6 +9,7 @@ import dev.mast.model.layer.ForwardContext;
 import dev.mast.model.layer.ForwardProbe;
 import dev.mast.model.layer.Layer;
 import dev.mast.model.layer.Parameter;
+import dev.mast.model.layer.PatchEmbed;
 import dev.mast.model.layer.ParameterSource;
 
 import java.util.ArrayList;
@@ -65,6 +66,9 @@ public abstract sealed class AudioModel implements AutoCloseable permits MastMod
 
     /** Frames the model cannot go below (the stem's kernel). */
     abstract int minFrames();
+
+    /** The patch stem: the spectrogram to patch tokens. */
+    public abstract PatchEmbed patchEmbed();
 
     /** The classification head, or null for a model without one (num_classes 0). */
     public ClassifierHead head() {

@@ -68,6 +68,7 @@ public final class MastModel extends AudioModel {
         return Collections.unmodifiableList(blocks);
     }
 
+    @Override
     public PatchEmbed patchEmbed() {
         return patchEmbed;
     }

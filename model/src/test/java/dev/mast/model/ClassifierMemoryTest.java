@@ -1,6 +1,7 @@
 package dev.mast.model;
 
 import dev.mast.audio.ClipTooShortException;
+import dev.mast.audio.TestWavs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +34,7 @@ class ClassifierMemoryTest {
                 ClassifierTest.LABELS, fe, 5);
         float[][] clips = new float[4][];
         for (int i = 0; i < clips.length; i++) {
-            clips[i] = TestClips.floats(TestClips.tone(300 + 400 * i, 4800, RATE, i));
+            clips[i] = TestClips.floats(TestWavs.tone(300 + 400 * i, 4800, RATE, i));
         }
         float[][] batch = {clips[0], clips[1], clips[2]};
         float[] nan = clips[3].clone();

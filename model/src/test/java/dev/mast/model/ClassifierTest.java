@@ -3,6 +3,7 @@ package dev.mast.model;
 import dev.mast.audio.AudioFormatException;
 import dev.mast.audio.AudioFrontEnd;
 import dev.mast.audio.ClipTooShortException;
+import dev.mast.audio.TestWavs;
 import dev.mast.audio.features.FeatureNormalizer;
 import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.FileFormatException;
@@ -65,7 +66,7 @@ class ClassifierTest {
     }
 
     static float[] clip(double hz, int samples, long seed) {
-        return TestClips.floats(TestClips.tone(hz, samples, RATE, seed));
+        return TestClips.floats(TestWavs.tone(hz, samples, RATE, seed));
     }
 
     @Test
@@ -221,14 +222,14 @@ class ClassifierTest {
 
     @Test
     void filesClassifyAsTheirSamples() throws IOException {
-        short[] pcm = TestClips.tone(550, 11000, RATE, 7);
-        Path wav = TestClips.writeWav(dir.resolve("tone.wav"), pcm, RATE);
+        short[] pcm = TestWavs.tone(550, 11000, RATE, 7);
+        Path wav = TestWavs.writeMono16(dir.resolve("tone.wav"), pcm, RATE);
         assertArrayEquals(classifier.classify(TestClips.floats(pcm), RATE).probabilities(),
                 classifier.classify(wav).probabilities());
         assertArrayEquals(classifier.embed(TestClips.floats(pcm), RATE), classifier.embed(wav));
         // Another rate goes through the resampler.
-        short[] at8k = TestClips.tone(550, 5500, 8000, 7);
-        Path wav8k = TestClips.writeWav(dir.resolve("tone8k.wav"), at8k, 8000);
+        short[] at8k = TestWavs.tone(550, 5500, 8000, 7);
+        Path wav8k = TestWavs.writeMono16(dir.resolve("tone8k.wav"), at8k, 8000);
         assertArrayEquals(classifier.classify(TestClips.floats(at8k), 8000).probabilities(),
                 classifier.classify(wav8k).probabilities());
     }
@@ -260,7 +261,7 @@ class ClassifierTest {
         Path missing = dir.resolve("missing.wav");
         bad = assertThrows(AudioFormatException.class, () -> classifier.classify(missing));
         assertTrue(bad.getMessage().startsWith(missing + ": "), bad.getMessage());
-        Path tiny = TestClips.writeWav(dir.resolve("tiny.wav"), new short[50], RATE);
+        Path tiny = TestWavs.writeMono16(dir.resolve("tiny.wav"), new short[50], RATE);
         bad = assertThrows(AudioFormatException.class, () -> classifier.embed(tiny));
         assertTrue(bad.getMessage().startsWith(tiny + ": "), bad.getMessage());
 

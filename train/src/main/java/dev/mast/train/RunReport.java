@@ -1,9 +1,9 @@
 package dev.mast.train;
 
+import dev.mast.engine.io.AtomicFile;
 import dev.mast.engine.io.Json;
 import dev.mast.train.checkpoint.RunFolder;
 import dev.mast.train.data.Split;
-import dev.mast.train.io.AtomicFile;
 import dev.mast.train.report.ConfusionMatrixChart;
 import dev.mast.train.report.ProgressBar;
 import dev.mast.train.report.TrainingCurvesChart;

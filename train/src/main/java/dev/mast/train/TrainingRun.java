@@ -1,9 +1,9 @@
 package dev.mast.train;
 
+import dev.mast.engine.io.AtomicFile;
 import dev.mast.engine.parallel.EnginePool;
 import dev.mast.train.checkpoint.RunFolder;
 import dev.mast.train.checkpoint.RunFolderException;
-import dev.mast.train.io.AtomicFile;
 import dev.mast.train.random.RandomStream;
 import dev.mast.train.random.SampleKey;
 import dev.mast.train.report.ProgressBar;

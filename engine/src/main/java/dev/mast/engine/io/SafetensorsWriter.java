@@ -8,10 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +17,9 @@ import java.util.Map;
  * Writes float32 tensors as a safetensors file (all {@code F32}, little-endian, in the given order, header padded
  * with spaces to a multiple of 8 bytes so that every tensor starts 8-byte aligned).
  *
- * <p>The file appears atomically: data goes to a temporary file in the same directory, which is then moved over
- * the target, so a reader never sees a half-written file and a failed write leaves the old file in place.
+ * <p>The file appears atomically ({@link AtomicFile}: temporary file, fsync, rename, fsync of the folder), so a
+ * reader never sees a half-written file, and a failed write, or a process killed at any moment, leaves the old file
+ * in place.
  */
 public final class SafetensorsWriter {
     private static final long CHUNK = 1L << 30;
@@ -56,18 +54,10 @@ public final class SafetensorsWriter {
         while (head.hasRemaining()) head.put((byte) ' ');
         head.flip();
 
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, file.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                writeAll(ch, head);
-                for (Tensor t : tensors.values()) writeTensor(ch, t);
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        AtomicFile.write(file, ch -> {
+            AtomicFile.writeFully(ch, head);
+            for (Tensor t : tensors.values()) writeTensor(ch, t);
+        });
     }
 
     private static void writeTensor(FileChannel ch, Tensor t) throws IOException {
@@ -75,7 +65,7 @@ public final class SafetensorsWriter {
             MemorySegment run = t.storage().asSlice(t.offset() * Float.BYTES, t.size() * Float.BYTES);
             // ByteBuffers hold at most 2 GiB: write big tensors in slices.
             for (long pos = 0; pos < run.byteSize(); pos += CHUNK) {
-                writeAll(ch, run.asSlice(pos, Math.min(CHUNK, run.byteSize() - pos)).asByteBuffer());
+                AtomicFile.writeFully(ch, run.asSlice(pos, Math.min(CHUNK, run.byteSize() - pos)).asByteBuffer());
             }
             return;
         }
@@ -83,15 +73,11 @@ public final class SafetensorsWriter {
         ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
         for (long i = 0, n = t.size(); i < n; i++) {
             if (!buf.hasRemaining()) {
-                writeAll(ch, buf.flip());
+                AtomicFile.writeFully(ch, buf.flip());
                 buf.clear();
             }
             buf.putFloat(t.getFlat(i));
         }
-        writeAll(ch, buf.flip());
-    }
-
-    private static void writeAll(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
+        AtomicFile.writeFully(ch, buf.flip());
     }
 }

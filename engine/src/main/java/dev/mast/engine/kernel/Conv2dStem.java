@@ -29,17 +29,7 @@ public final class Conv2dStem {
      * @param owner  owns this layer's copy of the parameters
      */
     public Conv2dStem(Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW, Arena owner) {
-        if (weight.rank() != 4 || weight.dim(1) != 1) {
-            throw new ShapeMismatchException("conv stem: weight must be [C, 1, kh, kw], got " + weight.shapeString());
-        }
-        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
-            throw new ShapeMismatchException("conv stem: bias " + bias.shapeString() + " for weight "
-                    + weight.shapeString());
-        }
-        if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {
-            throw new IllegalArgumentException("conv stem: stride must be >= 1 and padding >= 0, got stride "
-                    + strideH + "x" + strideW + ", padding " + padH + "x" + padW);
-        }
+        checkParameters(weight, bias, strideH, strideW, padH, padW);
         this.kernelH = weight.dim(2);
         this.kernelW = weight.dim(3);
         this.strideH = strideH;
@@ -51,6 +41,24 @@ public final class Conv2dStem {
             Tensor flat = Tensor.allocate(staging, weight.shape()).copyFrom(weight)
                     .reshape(weight.dim(0), kernelH * kernelW);
             this.patchProjection = new PackedLinear(flat, bias, owner);
+        }
+    }
+
+    /**
+     * The constructor's argument checks, for other implementations of the stem: a weight [C, 1, kh, kw], a bias
+     * [C] or null, strides of at least 1 and non-negative padding.
+     */
+    public static void checkParameters(Tensor weight, Tensor bias, int strideH, int strideW, int padH, int padW) {
+        if (weight.rank() != 4 || weight.dim(1) != 1) {
+            throw new ShapeMismatchException("conv stem: weight must be [C, 1, kh, kw], got " + weight.shapeString());
+        }
+        if (bias != null && (bias.rank() != 1 || bias.dim(0) != weight.dim(0))) {
+            throw new ShapeMismatchException("conv stem: bias " + bias.shapeString() + " for weight "
+                    + weight.shapeString());
+        }
+        if (strideH < 1 || strideW < 1 || padH < 0 || padW < 0) {
+            throw new IllegalArgumentException("conv stem: stride must be >= 1 and padding >= 0, got stride "
+                    + strideH + "x" + strideW + ", padding " + padH + "x" + padW);
         }
     }
 

@@ -49,16 +49,9 @@ public final class DepthwiseConv3x3 {
         float[] taps = tapMajor(weight);
         int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), yAt = new OuterIndex(y, 3);
-        long outRows = xAt.count() * win.ho;
-        int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
-        pool.parallelFor(tasks, t -> {
-            for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
-                long image = r / win.ho;
-                int i = (int) (r % win.ho);
+        Window.forEachRow(pool, xAt.count(), win.ho, 9L * win.wo * win.c, (image, i) ->
                 forwardRow(win, x.storage(), xAt.offset(image), y.storage(), yAt.offset(image) + i * win.ysH, i,
-                        taps, blocks);
-            }
-        });
+                        taps, blocks));
     }
 
     /**
@@ -89,18 +82,10 @@ public final class DepthwiseConv3x3 {
         // dx, gathered row by row of the input.
         int[] outRow = Window.coveringOutputs(win.h, win.ho, strideH);
         int[] outCol = Window.coveringOutputs(win.w, win.wo, strideW);
-        long inRows = images * win.h;
         long dxsH = dx.stride(-3), dxsW = dx.stride(-2);
-        int rowTasks = Split.tasks(inRows, 9L * win.w * win.c, Integer.MAX_VALUE);
-        pool.parallelFor(rowTasks, t -> {
-            for (long r = Split.start(inRows, rowTasks, t), end = Split.start(inRows, rowTasks, t + 1); r < end;
-                 r++) {
-                long image = r / win.h;
-                int row = (int) (r % win.h);
+        Window.forEachRow(pool, images, win.h, 9L * win.w * win.c, (image, row) ->
                 backwardInputRow(win, dy.storage(), dyAt.offset(image), outRow, outCol, row, taps, blocks,
-                        dx.storage(), dxAt.offset(image) + row * dxsH, dxsW);
-            }
-        });
+                        dx.storage(), dxAt.offset(image) + row * dxsH, dxsW));
 
         // dweight, one partial per group of images, added in task order.
         int tasks = Split.tasks(images, 9L * win.ho * win.wo * win.c, MAX_PARTIALS);

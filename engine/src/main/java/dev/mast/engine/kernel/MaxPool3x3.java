@@ -42,15 +42,8 @@ public final class MaxPool3x3 {
         Window win = new Window(x, y, strideH, strideW);
         int[] blocks = Window.channelBlocks(win.c);
         OuterIndex xAt = new OuterIndex(x, 3), yAt = new OuterIndex(y, 3);
-        long outRows = xAt.count() * win.ho;
-        int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
-        pool.parallelFor(tasks, t -> {
-            for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
-                long image = r / win.ho;
-                int i = (int) (r % win.ho);
-                maxRow(win, x.storage(), xAt.offset(image), i, blocks, y.storage(), yAt.offset(image) + i * win.ysH);
-            }
-        });
+        Window.forEachRow(pool, xAt.count(), win.ho, 9L * win.wo * win.c, (image, i) ->
+                maxRow(win, x.storage(), xAt.offset(image), i, blocks, y.storage(), yAt.offset(image) + i * win.ysH));
     }
 
     /** Backward: dx (overwritten) from dy [..., Ho, Wo, C] and the forward input x. */
@@ -71,31 +64,17 @@ public final class MaxPool3x3 {
 
         // Pass 1: each window's winning tap number, as floats [images, Ho, Wo, C].
         float[] winners = new float[Math.toIntExact(images * win.ho * win.wo * win.c)];
-        long outRows = images * win.ho;
-        int tasks = Split.tasks(outRows, 9L * win.wo * win.c, Integer.MAX_VALUE);
-        pool.parallelFor(tasks, t -> {
-            for (long r = Split.start(outRows, tasks, t), end = Split.start(outRows, tasks, t + 1); r < end; r++) {
-                long image = r / win.ho;
-                int i = (int) (r % win.ho);
-                winnerRow(win, x.storage(), xAt.offset(image), i, blocks, winners, (int) (r * win.wo * win.c));
-            }
-        });
+        Window.forEachRow(pool, images, win.ho, 9L * win.wo * win.c, (image, i) ->
+                winnerRow(win, x.storage(), xAt.offset(image), i, blocks, winners,
+                        (int) ((image * win.ho + i) * win.wo * win.c)));
 
         // Pass 2: dx gathered from the windows covering each input cell that it won.
         int[] outRow = Window.coveringOutputs(win.h, win.ho, strideH);
         int[] outCol = Window.coveringOutputs(win.w, win.wo, strideW);
-        long inRows = images * win.h;
         long dxsH = dx.stride(-3), dxsW = dx.stride(-2);
-        int rowTasks = Split.tasks(inRows, 4L * win.w * win.c, Integer.MAX_VALUE);
-        pool.parallelFor(rowTasks, t -> {
-            for (long r = Split.start(inRows, rowTasks, t), end = Split.start(inRows, rowTasks, t + 1); r < end;
-                 r++) {
-                long image = r / win.h;
-                int row = (int) (r % win.h);
+        Window.forEachRow(pool, images, win.h, 4L * win.w * win.c, (image, row) ->
                 gatherRow(win, dy.storage(), dyAt.offset(image), winners, (int) (image * win.ho * win.wo * win.c),
-                        outRow, outCol, row, blocks, dx.storage(), dxAt.offset(image) + row * dxsH, dxsW);
-            }
-        });
+                        outRow, outCol, row, blocks, dx.storage(), dxAt.offset(image) + row * dxsH, dxsW));
     }
 
     /** Output row i of one image: each window's winning value into y (element offset yRow of y[i, 0, 0]). */

@@ -33,7 +33,11 @@ public final class Sgemm {
         GemmTask.matmul(a, b, c, alpha, accumulate, pool.threads()).run(pool);
     }
 
-    static void checkShapes(Tensor a, Tensor b, Tensor c) {
+    /**
+     * {@link #matmul}'s shape rules (a [..., m, k], b [..., k, n], c [..., m, n], equal leading dimensions), for
+     * other implementations of it: a {@link ShapeMismatchException} naming the three shapes otherwise.
+     */
+    public static void checkShapes(Tensor a, Tensor b, Tensor c) {
         int r = c.rank();
         boolean ok = r >= 2 && a.rank() == r && b.rank() == r
                 && a.dim(-2) == c.dim(-2) && b.dim(-1) == c.dim(-1) && a.dim(-1) == b.dim(-2);

@@ -1,5 +1,6 @@
 package dev.mast.engine.kernel;
 
+import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 
 /**
@@ -11,6 +12,12 @@ final class Window {
     final int h, w, c, ho, wo, sh, sw;
     /** Element strides of rows and columns of the input and output images (channels have stride 1). */
     final long xsH, xsW, ysH, ysW;
+
+    /** Work on one row of one image (images numbered as {@link OuterIndex} numbers them). */
+    @FunctionalInterface
+    interface RowTask {
+        void run(long image, int row);
+    }
 
     Window(Tensor x, Tensor y, int sh, int sw) {
         this.h = x.dim(-3);
@@ -24,6 +31,21 @@ final class Window {
         this.xsW = x.stride(-2);
         this.ysH = y.stride(-3);
         this.ysW = y.stride(-2);
+    }
+
+    /**
+     * Runs {@code task} on every row of {@code rows} rows of {@code images} images, the rows cut into tasks for
+     * the pool by {@code workPerRow}. Each row is computed whole by one task, so the partition does not change
+     * the results.
+     */
+    static void forEachRow(EnginePool pool, long images, int rows, long workPerRow, RowTask task) {
+        long all = images * rows;
+        int tasks = Split.tasks(all, workPerRow, Integer.MAX_VALUE);
+        pool.parallelFor(tasks, t -> {
+            for (long r = Split.start(all, tasks, t), end = Split.start(all, tasks, t + 1); r < end; r++) {
+                task.run(r / rows, (int) (r % rows));
+            }
+        });
     }
 
     /**

@@ -1,12 +1,9 @@
 package dev.mast.engine.kernel;
 
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import dev.mast.engine.tensor.Workspace;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.mast.engine.kernel.GemmChecks.*;
@@ -16,21 +13,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link Conv2dStem} against {@link ReferenceKernels#conv2dSingleChannel}: MAST's and MViTv2's stems and odd
  * kernels, strides and paddings, a transposed spectrogram as input, a strided output, thread counts 1 and 2.
  */
-class Conv2dStemTest {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
+class Conv2dStemTest extends TwoPoolTest {
     private static void check(TensorArena arena, String what, Conv2dStem stem, Tensor weight, Tensor bias,
                               int[] stride, int[] pad, Tensor image, long seed) {
         int c = weight.dim(0), kk = weight.dim(2) * weight.dim(3);

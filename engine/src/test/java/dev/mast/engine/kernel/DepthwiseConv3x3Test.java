@@ -4,43 +4,19 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class DepthwiseConv3x3Test {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
-    /** {images, H, W, C, strideH, strideW}. */
-    private static final int[][] CASES = {
-            {1, 1, 1, 1, 1, 1}, {1, 1, 1, 7, 2, 2}, {2, 7, 5, 7, 1, 1}, {3, 12, 9, 17, 2, 2}, {2, 12, 13, 32, 4, 4},
-            {1, 6, 11, 33, 1, 3}, {2, 5, 4, 16, 3, 1}, {1, 12, 26, 96, 2, 1}, {2, 2, 1, 72, 1, 2}, {1, 3, 3, 129, 2, 2},
+class DepthwiseConv3x3Test extends TwoPoolTest {
+    private static final WindowCase[] CASES = {
+            new WindowCase(1, 1, 1, 1, 1, 1), new WindowCase(1, 1, 1, 7, 2, 2), new WindowCase(2, 7, 5, 7, 1, 1),
+            new WindowCase(3, 12, 9, 17, 2, 2), new WindowCase(2, 12, 13, 32, 4, 4),
+            new WindowCase(1, 6, 11, 33, 1, 3), new WindowCase(2, 5, 4, 16, 3, 1), new WindowCase(1, 12, 26, 96, 2, 1),
+            new WindowCase(2, 2, 1, 72, 1, 2), new WindowCase(1, 3, 3, 129, 2, 2),
     };
-
-    private static int[] xShape(int[] c) {
-        return new int[] {c[0], c[1], c[2], c[3]};
-    }
-
-    private static int[] yShape(int[] c) {
-        return new int[] {c[0], Pool3x3.outputSize(c[1], c[4]), Pool3x3.outputSize(c[2], c[5]), c[3]};
-    }
 
     /** The convolution in double precision, written from the formula (the finite-difference reference). */
     static double[] conv64(double[] x, double[] w, int images, int h, int wd, int c, int sh, int sw) {
@@ -70,13 +46,13 @@ class DepthwiseConv3x3Test {
     @Test
     void forwardMatchesReferenceOnLayoutsAndThreads() {
         Random rng = new Random(51);
-        for (int[] cs : CASES) {
-            int[] xs = xShape(cs), ys = yShape(cs);
-            float[] xv = Layouts.gaussian(rng, Layouts.size(xs), 1), wv = Layouts.gaussian(rng, cs[3] * 9, 0.5);
+        for (WindowCase cs : CASES) {
+            int[] xs = cs.xShape(), ys = cs.yShape();
+            float[] xv = Layouts.gaussian(rng, Layouts.size(xs), 1), wv = Layouts.gaussian(rng, cs.c() * 9, 0.5);
             float[] expected, first = null;
             try (TensorArena arena = new TensorArena()) {
                 Tensor y = arena.allocate(ys);
-                ReferenceKernels.depthwiseConv3x3(arena.copyOf(xv, xs), arena.copyOf(wv, cs[3], 1, 3, 3), cs[4], cs[5],
+                ReferenceKernels.depthwiseConv3x3(arena.copyOf(xv, xs), arena.copyOf(wv, cs.c(), 1, 3, 3), cs.strideH(), cs.strideW(),
                         y);
                 expected = y.toArray();
             }
@@ -84,10 +60,10 @@ class DepthwiseConv3x3Test {
                 for (EnginePool pool : new EnginePool[] {one, two}) {
                     try (TensorArena arena = new TensorArena()) {
                         Tensor x = layout.of(arena, xv, xs);
-                        Tensor w = Layouts.values()[(layout.ordinal() + 3) % 4].of(arena, wv, cs[3], 1, 3, 3);
+                        Tensor w = Layouts.values()[(layout.ordinal() + 3) % 4].of(arena, wv, cs.c(), 1, 3, 3);
                         Tensor y = Layouts.values()[(layout.ordinal() + 1) % 4].view(arena, ys);
-                        DepthwiseConv3x3.forward(pool, x, w, cs[4], cs[5], y);
-                        String what = "conv " + Arrays.toString(cs) + " " + layout;
+                        DepthwiseConv3x3.forward(pool, x, w, cs.strideH(), cs.strideW(), y);
+                        String what = "conv " + cs + " " + layout;
                         Close.assertClose(what, expected, y.toArray(), 1e-5, 1e-6);
                         Layouts.assertGuardsIntact(y);
                         if (first == null) first = y.toArray();
@@ -120,16 +96,16 @@ class DepthwiseConv3x3Test {
     @Test
     void backwardMatchesReferenceAndAccumulates() {
         Random rng = new Random(53);
-        for (int[] cs : CASES) {
-            int[] xs = xShape(cs), ys = yShape(cs);
-            int c = cs[3];
+        for (WindowCase cs : CASES) {
+            int[] xs = cs.xShape(), ys = cs.yShape();
+            int c = cs.c();
             float[] xv = Layouts.gaussian(rng, Layouts.size(xs), 1), wv = Layouts.gaussian(rng, c * 9, 0.5);
             float[] dyv = Layouts.gaussian(rng, Layouts.size(ys), 1), start = Layouts.gaussian(rng, c * 9, 1);
             float[] expectedDx, expectedDw, first = null;
             try (TensorArena arena = new TensorArena()) {
                 Tensor dx = arena.allocate(xs), dw = arena.copyOf(start, c, 1, 3, 3);
                 ReferenceKernels.depthwiseConv3x3Backward(arena.copyOf(xv, xs), arena.copyOf(wv, c, 1, 3, 3),
-                        arena.copyOf(dyv, ys), cs[4], cs[5], dx, dw);
+                        arena.copyOf(dyv, ys), cs.strideH(), cs.strideW(), dx, dw);
                 expectedDx = dx.toArray();
                 expectedDw = dw.toArray();
             }
@@ -140,8 +116,8 @@ class DepthwiseConv3x3Test {
                         Tensor dy = Layouts.values()[(layout.ordinal() + 1) % 4].of(arena, dyv, ys);
                         Tensor dx = Layouts.values()[(layout.ordinal() + 2) % 4].view(arena, xs);
                         Tensor dw = Layouts.values()[(layout.ordinal() + 3) % 4].of(arena, start, c, 1, 3, 3);
-                        DepthwiseConv3x3.backward(pool, x, w, dy, cs[4], cs[5], dx, dw);
-                        String what = "conv backward " + Arrays.toString(cs) + " " + layout;
+                        DepthwiseConv3x3.backward(pool, x, w, dy, cs.strideH(), cs.strideW(), dx, dw);
+                        String what = "conv backward " + cs + " " + layout;
                         Close.assertClose(what + " dx", expectedDx, dx.toArray(), 1e-5, 1e-6);
                         Close.assertClose(what + " dw", expectedDw, dw.toArray(), 1e-5, 1e-5);
                         Layouts.assertGuardsIntact(dx);
@@ -158,9 +134,10 @@ class DepthwiseConv3x3Test {
     @Test
     void backwardMatchesFiniteDifferences() {
         Random rng = new Random(54);
-        for (int[] cs : new int[][] {{2, 5, 4, 3, 1, 1}, {1, 6, 5, 2, 2, 2}, {1, 7, 4, 3, 3, 2}}) {
-            int images = cs[0], h = cs[1], wd = cs[2], c = cs[3], sh = cs[4], sw = cs[5];
-            int[] xs = xShape(cs), ys = yShape(cs);
+        for (WindowCase cs : new WindowCase[] {new WindowCase(2, 5, 4, 3, 1, 1), new WindowCase(1, 6, 5, 2, 2, 2),
+                new WindowCase(1, 7, 4, 3, 3, 2)}) {
+            int images = cs.images(), h = cs.h(), wd = cs.w(), c = cs.c(), sh = cs.strideH(), sw = cs.strideW();
+            int[] xs = cs.xShape(), ys = cs.yShape();
             float[] xv = Layouts.gaussian(rng, Layouts.size(xs), 1), wv = Layouts.gaussian(rng, c * 9, 0.5);
             float[] dyv = Layouts.gaussian(rng, Layouts.size(ys), 1);
             double[] x64 = FiniteDifference.toDouble(xv), w64 = FiniteDifference.toDouble(wv);
@@ -171,8 +148,8 @@ class DepthwiseConv3x3Test {
                 Tensor dx = arena.allocate(xs), dw = arena.allocate(c, 1, 3, 3);
                 DepthwiseConv3x3.backward(two, arena.copyOf(xv, xs), arena.copyOf(wv, c, 1, 3, 3),
                         arena.copyOf(dyv, ys), sh, sw, dx, dw);
-                FiniteDifference.assertMatches("conv dx " + Arrays.toString(cs), numDx, dx.toArray(), 1e-6);
-                FiniteDifference.assertMatches("conv dw " + Arrays.toString(cs), numDw, dw.toArray(), 1e-6);
+                FiniteDifference.assertMatches("conv dx " + cs, numDx, dx.toArray(), 1e-6);
+                FiniteDifference.assertMatches("conv dw " + cs, numDw, dw.toArray(), 1e-6);
             }
         }
     }

@@ -4,43 +4,18 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.util.Arrays;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class MaxPool3x3Test {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
-    /** {images, H, W, C, strideH, strideW}. */
-    private static final int[][] CASES = {
-            {1, 1, 1, 1, 1, 1}, {2, 7, 5, 7, 1, 1}, {3, 12, 9, 17, 2, 2}, {1, 12, 13, 32, 2, 2}, {2, 6, 11, 33, 1, 3},
-            {2, 5, 4, 16, 3, 1}, {1, 3, 3, 129, 2, 2}, {2, 2, 3, 192, 2, 2},
+class MaxPool3x3Test extends TwoPoolTest {
+    private static final WindowCase[] CASES = {
+            new WindowCase(1, 1, 1, 1, 1, 1), new WindowCase(2, 7, 5, 7, 1, 1), new WindowCase(3, 12, 9, 17, 2, 2),
+            new WindowCase(1, 12, 13, 32, 2, 2), new WindowCase(2, 6, 11, 33, 1, 3), new WindowCase(2, 5, 4, 16, 3, 1),
+            new WindowCase(1, 3, 3, 129, 2, 2), new WindowCase(2, 2, 3, 192, 2, 2),
     };
-
-    private static int[] xShape(int[] c) {
-        return new int[] {c[0], c[1], c[2], c[3]};
-    }
-
-    private static int[] yShape(int[] c) {
-        return new int[] {c[0], Pool3x3.outputSize(c[1], c[4]), Pool3x3.outputSize(c[2], c[5]), c[3]};
-    }
 
     /** Small integers: many ties, so the tie rule is exercised everywhere. */
     private static float[] tied(Random rng, int n) {
@@ -52,16 +27,16 @@ class MaxPool3x3Test {
     @Test
     void forwardAndBackwardMatchReferenceWithTies() {
         Random rng = new Random(61);
-        for (int[] cs : CASES) {
+        for (WindowCase cs : CASES) {
             for (boolean ties : new boolean[] {true, false}) {
-                int[] xs = xShape(cs), ys = yShape(cs);
+                int[] xs = cs.xShape(), ys = cs.yShape();
                 float[] xv = ties ? tied(rng, Layouts.size(xs)) : Layouts.gaussian(rng, Layouts.size(xs), 1);
                 float[] dyv = Layouts.gaussian(rng, Layouts.size(ys), 1);
                 float[] expectedY, expectedDx, first = null;
                 try (TensorArena arena = new TensorArena()) {
                     Tensor y = arena.allocate(ys), dx = arena.allocate(xs), x = arena.copyOf(xv, xs);
-                    ReferenceKernels.maxPool3x3(x, cs[4], cs[5], y);
-                    ReferenceKernels.maxPool3x3Backward(x, arena.copyOf(dyv, ys), cs[4], cs[5], dx);
+                    ReferenceKernels.maxPool3x3(x, cs.strideH(), cs.strideW(), y);
+                    ReferenceKernels.maxPool3x3Backward(x, arena.copyOf(dyv, ys), cs.strideH(), cs.strideW(), dx);
                     expectedY = y.toArray();
                     expectedDx = dx.toArray();
                 }
@@ -72,9 +47,9 @@ class MaxPool3x3Test {
                             Tensor y = Layouts.values()[(layout.ordinal() + 1) % 4].view(arena, ys);
                             Tensor dy = Layouts.values()[(layout.ordinal() + 2) % 4].of(arena, dyv, ys);
                             Tensor dx = Layouts.values()[(layout.ordinal() + 3) % 4].view(arena, xs);
-                            MaxPool3x3.forward(pool, x, cs[4], cs[5], y);
-                            MaxPool3x3.backward(pool, x, dy, cs[4], cs[5], dx);
-                            String what = "max pool " + Arrays.toString(cs) + " ties " + ties + " " + layout;
+                            MaxPool3x3.forward(pool, x, cs.strideH(), cs.strideW(), y);
+                            MaxPool3x3.backward(pool, x, dy, cs.strideH(), cs.strideW(), dx);
+                            String what = "max pool " + cs + " ties " + ties + " " + layout;
                             assertArrayEquals(expectedY, y.toArray(), what);
                             // dx sums a few float gradients (several windows can pick one cell).
                             Close.assertClose(what + " dx", expectedDx, dx.toArray(), 1e-6, 1e-6);

@@ -1,11 +1,8 @@
 package dev.mast.engine.kernel;
 
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.mast.engine.kernel.GemmChecks.*;
@@ -15,21 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link PackedLinear#forward} against {@link ReferenceKernels#linear} for every epilogue: odd shapes, batched and
  * strided inputs and outputs, thread counts 1 and 2 (bit-identical), untouched memory around the output.
  */
-class PackedLinearTest {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
+class PackedLinearTest extends TwoPoolTest {
     /**
      * y = epilogue(x·Wᵀ + b) on both pools into guarded outputs of {@code yShape}, checked against the reference
      * with the float dot-product bound (in + 4)·u·(|x|·|W|ᵀ + |b| + |y0|), widened for GELU by its slope (at most

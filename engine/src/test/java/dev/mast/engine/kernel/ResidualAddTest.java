@@ -4,8 +4,6 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -13,21 +11,7 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-class ResidualAddTest {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
+class ResidualAddTest extends TwoPoolTest {
     @Test
     void matchesReferenceOnLayoutsAndThreads() {
         Random rng = new Random(31);

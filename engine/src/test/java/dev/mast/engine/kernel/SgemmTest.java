@@ -1,11 +1,8 @@
 package dev.mast.engine.kernel;
 
-import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static dev.mast.engine.kernel.GemmChecks.*;
@@ -15,21 +12,7 @@ import static org.junit.jupiter.api.Assertions.*;
  * {@link Sgemm#matmul} against {@link ReferenceKernels#matmul}: odd shapes, strided and transposed views, batches,
  * alpha and accumulate, thread counts 1 and 2 (bit-identical), untouched memory around the output.
  */
-class SgemmTest {
-    private static EnginePool one, two;
-
-    @BeforeAll
-    static void pools() {
-        one = new EnginePool(1);
-        two = new EnginePool(2);
-    }
-
-    @AfterAll
-    static void close() {
-        one.close();
-        two.close();
-    }
-
+class SgemmTest extends TwoPoolTest {
     /**
      * Runs c = alpha·a·b (+ c) on both pools into guarded copies of {@code c0} and checks both against the reference
      * (error bound of a float dot product: (k + 4)·u·(|alpha|·|a|·|b| + |c0|)) and against each other (bit for bit).

@@ -7,9 +7,7 @@ import dev.mast.engine.tensor.Tensor;
 import dev.mast.model.AstModel;
 import dev.mast.model.layer.Grid;
 import dev.mast.model.layer.PositionEmbedding;
-import dev.mast.model.layer.VitBlock;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -20,10 +18,8 @@ import java.util.random.RandomGenerator;
  * {@code dist_token}, every token's into the (adapted) position embedding, the patch tokens' into the stem.
  */
 final class AstTrainable extends ModelTrainable {
-    private final PatchEmbedGrad patchEmbed;
-    private final List<VitBlockGrad> blocks = new ArrayList<>();
+    private final List<VitBlockGrad> blocks;
     private final NormGrad norm;
-    private final HeadGrad head;
     private final PositionEmbedding position;
     private final Tensor cls, dist, dCls, dDist;
     private Grid grid;
@@ -32,13 +28,8 @@ final class AstTrainable extends ModelTrainable {
     AstTrainable(AstModel model, double dropPathRate) {
         super(model);
         try {
-            this.patchEmbed = new PatchEmbedGrad(model.patchEmbed());
-            List<VitBlock> layers = model.blocks();
-            for (int i = 0; i < layers.size(); i++) {
-                blocks.add(new VitBlockGrad(layers.get(i), blockRate(dropPathRate, i, layers.size())));
-            }
+            this.blocks = blockGrads(model.blocks(), dropPathRate, VitBlockGrad::new);
             this.norm = new NormGrad(model.norm());
-            this.head = new HeadGrad(model.head());
             this.position = model.positionEmbedding();
             this.cls = model.clsToken().value();
             this.dist = model.distToken().value();

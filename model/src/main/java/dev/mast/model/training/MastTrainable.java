@@ -4,9 +4,7 @@ import dev.mast.engine.kernel.MeanTokens;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.model.MastModel;
 import dev.mast.model.layer.Grid;
-import dev.mast.model.layer.MultiScaleBlock;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -15,21 +13,14 @@ import java.util.random.RandomGenerator;
  * See {@link MastModel} for the forward pass these mirror.
  */
 final class MastTrainable extends ModelTrainable {
-    private final PatchEmbedGrad patchEmbed;
-    private final List<MultiScaleBlockGrad> blocks = new ArrayList<>();
-    private final HeadGrad head;
+    private final List<MultiScaleBlockGrad> blocks;
     private Grid stemGrid;
     private Tensor lastTokens;
 
     MastTrainable(MastModel model, double dropPathRate) {
         super(model);
         try {
-            this.patchEmbed = new PatchEmbedGrad(model.patchEmbed());
-            List<MultiScaleBlock> layers = model.blocks();
-            for (int i = 0; i < layers.size(); i++) {
-                blocks.add(new MultiScaleBlockGrad(layers.get(i), blockRate(dropPathRate, i, layers.size())));
-            }
-            this.head = new HeadGrad(model.head());
+            this.blocks = blockGrads(model.blocks(), dropPathRate, MultiScaleBlockGrad::new);
         } catch (RuntimeException e) {
             close();
             throw e;

@@ -7,18 +7,22 @@ import dev.mast.model.Trainable;
 import dev.mast.model.layer.Parameter;
 
 import java.lang.foreign.Arena;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.random.RandomGenerator;
 
 /**
  * What the MAST and AST trainables share: the model's own {@link Parameter}s with gradients allocated here (zeroed,
- * in an arena this object owns), the training context, argument checks, and the workspace discipline: the saved
- * activations are reset when a forward pass starts, scratch memory when a pass ends.
+ * in an arena this object owns), the training context, the patch stem and head passes, argument checks, and the
+ * workspace discipline: the saved activations are reset when a forward pass starts, scratch memory when a pass ends.
  */
 abstract sealed class ModelTrainable implements Trainable permits MastTrainable, AstTrainable {
     final AudioModel model;
     final TrainContext ctx;
+    final PatchEmbedGrad patchEmbed;
+    final HeadGrad head;
     private final Arena grads = Arena.ofShared();
     private final List<Parameter> params;
     /** Input shape of the last completed forward pass, or null. */
@@ -42,11 +46,24 @@ abstract sealed class ModelTrainable implements Trainable permits MastTrainable,
         }
         for (Parameter p : params) p.allocateGrad(grads);
         this.ctx = new TrainContext(model.backend().pool());
+        try {
+            this.patchEmbed = new PatchEmbedGrad(model.patchEmbed());
+            this.head = new HeadGrad(model.head());
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
     }
 
-    /** Per-block drop-path rates as timm spreads them: linearly from 0 at the first block to {@code rate}. */
-    static double blockRate(double rate, int block, int blocks) {
-        return blocks <= 1 ? 0 : rate * block / (blocks - 1);
+    /**
+     * The training passes of each block, with drop-path rates as timm spreads them: linearly from 0 at the first
+     * block to {@code dropPathRate} at the last.
+     */
+    static <B, G> List<G> blockGrads(List<B> blocks, double dropPathRate, BiFunction<B, Double, G> grad) {
+        List<G> out = new ArrayList<>();
+        int n = blocks.size();
+        for (int i = 0; i < n; i++) out.add(grad.apply(blocks.get(i), n <= 1 ? 0 : dropPathRate * i / (n - 1)));
+        return out;
     }
 
     @Override

@@ -4,10 +4,7 @@ import dev.mast.engine.kernel.Pool3x3;
 import dev.mast.engine.tensor.ShapeMismatchException;
 import dev.mast.engine.tensor.Tensor;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-
-import static dev.mast.jextract.dnnl.dnnl_h.*;
 
 /**
  * Depthwise 3×3 convolution, padding 1, no bias, channels last, with the weight passed per call:
@@ -60,29 +57,11 @@ final class DepthwiseConvOp {
     private static Plan.Main compile(DnnlEngine engine, View[] v, int strideH, int strideW) {
         View x = v[0].collapseLeading(3), y = v[2].collapseLeading(3);
         if (x == null || y == null) return null;
-        int channels = x.dims()[3], h = x.dims()[1], w = x.dims()[2], ho = y.dims()[1], wo = y.dims()[2];
-        try (MemoryDesc src = nchwOf(x); MemoryDesc dst = nchwOf(y);
-             MemoryDesc any = MemoryDesc.any(channels, 1, 1, 3, 3);
-             Attributes attr = Attributes.plain(); Arena a = Arena.ofConfined()) {
-            MemorySegment strides = ConvGeometry.dims(a, strideH, strideW);
-            MemorySegment dilates = ConvGeometry.dims(a, 0, 0);
-            MemorySegment padL = ConvGeometry.dims(a, 1, 1);
-            MemorySegment padR = ConvGeometry.dims(a, ConvGeometry.padRight(h, ho, 3, strideH, 1),
-                    ConvGeometry.padRight(w, wo, 3, strideW, 1));
-            Primitive p = Primitive.create(engine.handle(), "depthwise_conv3x3", o ->
-                            dnnl_convolution_forward_primitive_desc_create(o, engine.handle(), dnnl_forward_inference(),
-                                    dnnl_convolution_direct(), src.handle, any.handle, MemorySegment.NULL, dst.handle,
-                                    strides, dilates, padL, padR, attr.handle),
-                    DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST());
+        try (MemoryDesc any = MemoryDesc.any(x.dims()[3], 1, 1, 3, 3)) {
+            Primitive p = ConvGeometry.pool3x3(strideH, strideW)
+                    .primitive(engine, "depthwise_conv3x3", x, any, null, y);
             return p == null ? null
                     : new Plan.Main(p, new int[] {0, 1, 2}, new MemorySegment[3], new boolean[] {false, true, false});
         }
-    }
-
-    /** oneDNN's logical [N, C, H, W] over a channels-last [N, H, W, C] view. */
-    static MemoryDesc nchwOf(View v) {
-        int[] d = v.dims();
-        long[] s = v.strides();
-        return MemoryDesc.of(new int[] {d[0], d[3], d[1], d[2]}, new long[] {s[0], s[3], s[1], s[2]});
     }
 }

@@ -44,7 +44,7 @@ public final class DnnlEngine implements AutoCloseable {
     private final MemorySegment engine;
     private final MemorySegment stream;
     private final ReentrantLock lock = new ReentrantLock();
-    private final List<Layer> layers = new ArrayList<>();
+    private final List<DnnlLayer> layers = new ArrayList<>();
     private final PlanCache matmulPlans = new PlanCache("matmul");
     private final PlanCache layerNormPlans = new PlanCache("layer_norm");
     private final PlanCache softmaxPlans = new PlanCache("softmax");
@@ -164,7 +164,7 @@ public final class DnnlEngine implements AutoCloseable {
         }
     }
 
-    private <T extends Layer> T adopt(T layer) {
+    private <T extends DnnlLayer> T adopt(T layer) {
         layers.add(layer);
         return layer;
     }
@@ -265,7 +265,7 @@ public final class DnnlEngine implements AutoCloseable {
         lock.lock();
         try {
             int n = matmulPlans.size() + layerNormPlans.size() + softmaxPlans.size() + depthwisePlans.size();
-            for (Layer l : layers) n += l.cachedPlans();
+            for (DnnlLayer l : layers) n += l.cachedPlans();
             return n;
         } finally {
             lock.unlock();
@@ -291,7 +291,7 @@ public final class DnnlEngine implements AutoCloseable {
             layerNormPlans.describeTo(out);
             softmaxPlans.describeTo(out);
             depthwisePlans.describeTo(out);
-            for (Layer l : layers) l.describeTo(out);
+            for (DnnlLayer l : layers) l.describeTo(out);
             return out;
         } finally {
             lock.unlock();
@@ -300,18 +300,8 @@ public final class DnnlEngine implements AutoCloseable {
 
     // ---- internals shared by the operations ----------------------------------------------------------------
 
-    /** A layer owned by the engine. */
-    interface Layer extends AutoCloseable {
-        int cachedPlans();
-
-        void describeTo(List<String> out);
-
-        @Override
-        void close();
-    }
-
     /** Drops a layer that was closed on its own. Its close() holds the lock. */
-    void forget(Layer layer) {
+    void forget(DnnlLayer layer) {
         layers.remove(layer);
     }
 
@@ -381,7 +371,7 @@ public final class DnnlEngine implements AutoCloseable {
         try {
             if (closed) return;
             closed = true;
-            for (Layer l : List.copyOf(layers)) l.close();
+            for (DnnlLayer l : List.copyOf(layers)) l.close();
             layers.clear();
             matmulPlans.close();
             layerNormPlans.close();

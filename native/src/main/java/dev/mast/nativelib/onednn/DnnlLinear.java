@@ -6,7 +6,6 @@ import dev.mast.engine.tensor.Tensor;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.util.List;
 
 import static dev.mast.jextract.dnnl.dnnl_h.*;
 
@@ -25,19 +24,17 @@ import static dev.mast.jextract.dnnl.dnnl_h.*;
  * with unit inner stride (any contiguous tensor, or rows sliced out of a wider one); other views are copied. Create
  * with {@link DnnlEngine#linear}; freed with the engine or by {@link #close()}.
  */
-public final class DnnlLinear implements DnnlEngine.Layer {
+public final class DnnlLinear extends DnnlLayer {
     static final int DEFAULT_ROWS_HINT = 256;
 
-    private final DnnlEngine engine;
     private final int in, out;
     private final PackedWeights weights;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment bias;
-    private final PlanCache plans = new PlanCache("linear");
-    private boolean closed;
 
     /** Under the engine's lock. */
     DnnlLinear(DnnlEngine engine, Tensor weight, Tensor bias, int rowsHint) {
+        super(engine, "linear");
         if (weight.rank() != 2) {
             throw new ShapeMismatchException("linear: weight must be [out, in], got " + weight.shapeString());
         }
@@ -46,7 +43,6 @@ public final class DnnlLinear implements DnnlEngine.Layer {
                     + weight.shapeString());
         }
         if (rowsHint < 1) throw new IllegalArgumentException("linear: rows hint must be at least 1, got " + rowsHint);
-        this.engine = engine;
         this.out = weight.dim(0);
         this.in = weight.dim(1);
         String what = "linear " + in + "->" + out;
@@ -74,7 +70,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
 
     /** Under the engine's lock: the layer {@code source} (of another engine) on this one, sharing its weights. */
     DnnlLinear(DnnlEngine engine, DnnlLinear source) {
-        this.engine = engine;
+        super(engine, "linear");
         this.out = source.out;
         this.in = source.in;
         this.weights = source.weights.share();
@@ -114,7 +110,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
         if (y.size() == 0) return;
         engine.enter();
         try {
-            if (closed) throw new IllegalStateException("linear " + in + "->" + out + " is closed");
+            checkOpen("linear " + in + "->" + out);
             Key.Builder key = engine.key().add(epilogue.ordinal()).add(x).add(y);
             Plan plan = plans.get(key, () -> Plan.build(engine, "linear " + x + " -> " + y, new Tensor[] {x, y},
                     new Plan.Role[] {Plan.Role.IN, epilogue == Epilogue.ACCUMULATE ? Plan.Role.IN_OUT : Plan.Role.OUT},
@@ -134,11 +130,7 @@ public final class DnnlLinear implements DnnlEngine.Layer {
             p = null;
         }
         if (p == null) p = matmul(x, y, null, epilogue);
-        if (p == null) return null;
-        MemorySegment w = Plan.packedFor(engine, p, weights, "linear " + in + "->" + out);
-        return bias == null
-                ? new Plan.Main(p, new int[] {0, -1, 1}, new MemorySegment[] {null, w, null})
-                : new Plan.Main(p, new int[] {0, -1, -1, 1}, new MemorySegment[] {null, w, bias, null});
+        return p == null ? null : main(p, weights, bias, "linear " + in + "->" + out);
     }
 
     /** A matmul primitive for rows x and y; weights in {@code weightsDesc}, or in the layout oneDNN picks if null. */
@@ -149,39 +141,16 @@ public final class DnnlLinear implements DnnlEngine.Layer {
              Attributes attr = Attributes.create(epilogue == Epilogue.GELU, 1f, epilogue == Epilogue.ACCUMULATE)) {
             MemorySegment wd = weightsDesc != null ? weightsDesc : any.handle;
             MemorySegment bd = biasDesc == null ? MemorySegment.NULL : biasDesc.handle;
-            return bias == null
-                    ? Primitive.create(engine.handle(), "linear", o -> dnnl_matmul_primitive_desc_create(o,
-                            engine.handle(), src.handle, wd, bd, dst.handle, attr.handle),
-                            DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST())
-                    : Primitive.create(engine.handle(), "linear", o -> dnnl_matmul_primitive_desc_create(o,
-                            engine.handle(), src.handle, wd, bd, dst.handle, attr.handle),
-                            DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_BIAS(), DNNL_ARG_DST());
+            return Primitive.create(engine.handle(), "linear", o -> dnnl_matmul_primitive_desc_create(o,
+                    engine.handle(), src.handle, wd, bd, dst.handle, attr.handle),
+                    Primitive.layerArguments(bias != null));
         }
     }
 
+    /** Frees this layer's share of the packed weights and its bias. */
     @Override
-    public int cachedPlans() {
-        return plans.size();
-    }
-
-    @Override
-    public void describeTo(List<String> lines) {
-        plans.describeTo(lines);
-    }
-
-    /** Frees the cached primitives and this layer's share of the packed weights. */
-    @Override
-    public void close() {
-        engine.lockForClose();
-        try {
-            if (closed) return;
-            closed = true;
-            plans.close();
-            weights.close();
-            arena.close();
-            engine.forget(this);
-        } finally {
-            engine.exit();
-        }
+    void free() {
+        weights.close();
+        arena.close();
     }
 }

@@ -1,6 +1,6 @@
 package dev.mast.nativelib.onednn;
 
-import dev.mast.engine.tensor.ShapeMismatchException;
+import dev.mast.engine.kernel.Sgemm;
 import dev.mast.engine.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
@@ -14,17 +14,10 @@ final class MatmulOp {
 
     private MatmulOp() {}
 
-    /** Sgemm.matmul's shape rules, with its message. */
+    /** Sgemm.matmul's shape rules, and oneDNN's limit on the rank. */
     static void check(Tensor a, Tensor b, Tensor c) {
-        int r = c.rank();
-        boolean ok = r >= 2 && a.rank() == r && b.rank() == r
-                && a.dim(-2) == c.dim(-2) && b.dim(-1) == c.dim(-1) && a.dim(-1) == b.dim(-2);
-        for (int d = 0; ok && d < r - 2; d++) ok = a.dim(d) == c.dim(d) && b.dim(d) == c.dim(d);
-        if (!ok) {
-            throw new ShapeMismatchException("matmul: a " + a.shapeString() + " times b " + b.shapeString()
-                    + " does not give c " + c.shapeString());
-        }
-        if (r > DNNL_MAX_NDIMS()) {
+        Sgemm.checkShapes(a, b, c);
+        if (c.rank() > DNNL_MAX_NDIMS()) {
             throw new IllegalArgumentException("matmul: oneDNN takes at most " + DNNL_MAX_NDIMS()
                     + " dimensions, got c " + c.shapeString());
         }

@@ -99,6 +99,12 @@ final class Primitive implements AutoCloseable {
         return new Primitive(engine, pd, kinds);
     }
 
+    /** The argument kinds of a convolution or matmul, in {@link #execute} order: src, weights, bias if any, dst. */
+    static int[] layerArguments(boolean bias) {
+        return bias ? new int[] {DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_BIAS(), DNNL_ARG_DST()}
+                : new int[] {DNNL_ARG_SRC(), DNNL_ARG_WEIGHTS(), DNNL_ARG_DST()};
+    }
+
     /** A reorder (copy between layouts) from {@code from} to {@code to}, which have the same dimensions. */
     static Primitive reorder(MemorySegment engine, MemorySegment from, MemorySegment to, String what) {
         try (Attributes attr = Attributes.plain()) {

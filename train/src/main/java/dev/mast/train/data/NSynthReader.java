@@ -1,6 +1,9 @@
 package dev.mast.train.data;
 
-import dev.mast.train.io.Json;
+import dev.mast.engine.io.FileFormatException;
+import dev.mast.engine.io.Json;
+import dev.mast.engine.io.JsonException;
+import dev.mast.engine.io.JsonFields;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,12 +49,18 @@ public final class NSynthReader {
         } catch (NoSuchFileException e) {
             throw new DatasetException(file, "no such file");
         }
-        Map<String, Object> examples = Json.parseObject(text, file.toString());
-        List<String> notes = new ArrayList<>(examples.keySet());
+        JsonFields examples;
+        try {
+            // No length limit: the text is already in memory, and NSynth's training list is over 100 MB.
+            examples = JsonFields.of(Json.parse(text, Json.DEFAULT_MAX_DEPTH, Integer.MAX_VALUE), "examples");
+        } catch (JsonException e) {
+            throw new FileFormatException(file.toString(), e.getMessage());
+        }
+        List<String> notes = new ArrayList<>(examples.keys());
         notes.sort(null);
         List<Clip> clips = new ArrayList<>();
         for (String note : notes) {
-            if (!(examples.get(note) instanceof Map<?, ?> fields)
+            if (!(examples.raw(note) instanceof Map<?, ?> fields)
                     || !(fields.get("instrument_family") instanceof Long family)
                     || family < 0 || family >= FAMILIES.size()
                     || !FAMILIES.get((int) (long) family).equals(fields.get("instrument_family_str"))) {

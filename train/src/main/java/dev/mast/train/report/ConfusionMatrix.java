@@ -1,6 +1,6 @@
 package dev.mast.train.report;
 
-import dev.mast.train.io.Json;
+import dev.mast.engine.io.Json;
 
 import java.util.List;
 import java.util.Locale;
@@ -146,7 +146,7 @@ public final class ConfusionMatrix {
                 .append(",\"examples\":").append(total()).append(",\"classes\":[");
         for (int c = 0; c < classes.size(); c++) {
             if (c > 0) b.append(',');
-            b.append("{\"name\":").append(Json.quote(classes.get(c)))
+            b.append("{\"name\":").append(Json.write(classes.get(c)))
                     .append(",\"precision\":").append(num(precision(c)))
                     .append(",\"recall\":").append(num(recall(c)))
                     .append(",\"f1\":").append(num(f1(c)))

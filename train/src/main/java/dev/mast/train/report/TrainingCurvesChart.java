@@ -1,6 +1,6 @@
 package dev.mast.train.report;
 
-import dev.mast.train.io.AtomicFile;
+import dev.mast.engine.io.AtomicFile;
 
 import java.awt.Color;
 import java.io.IOException;

@@ -112,7 +112,8 @@ class OtherReadersTest {
                 + "instrument_family_str pair", e.getMessage());
         Files.writeString(root.resolve("nsynth-valid/examples.json"), "{\"x\": ");
         var f = assertThrows(FileFormatException.class, () -> NSynthReader.read(root));
-        assertEquals(root.resolve("nsynth-valid/examples.json") + ": malformed JSON at offset 6: unexpected end of input",
+        assertEquals(root.resolve("nsynth-valid/examples.json") + ": invalid JSON at line 1, column 7: "
+                + "unexpected end of input, expected a value",
                 f.getMessage());
     }
 }

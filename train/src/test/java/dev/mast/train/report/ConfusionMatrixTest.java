@@ -1,6 +1,6 @@
 package dev.mast.train.report;
 
-import dev.mast.train.io.Json;
+import dev.mast.engine.io.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -50,7 +50,7 @@ class ConfusionMatrixTest {
         assertTrue(text.contains("\n[2] _unknown_            -    0.0000         -         1\n"), text);
         assertTrue(text.contains("\n[1] no              0.6667    1.0000    0.8000         2\n"), text);
         assertTrue(text.contains("accuracy 0.7143 (7 examples)"), text);
-        Map<String, Object> json = Json.parseObject(cm.toJson(), "json");
+        Map<?, ?> json = (Map<?, ?>) Json.parse(cm.toJson());
         assertEquals(0.714286, (Double) json.get("accuracy"), 1e-12);
         assertEquals(7L, json.get("examples"));
         List<?> classes = (List<?>) json.get("classes");

@@ -1,8 +1,8 @@
 package dev.mast.train.testing;
 
+import dev.mast.audio.TestWavs;
+
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -59,12 +59,8 @@ public final class SyntheticKws {
     /** Writes mono 16-bit PCM. */
     public static void writeWav(Path file, float[] samples, int rate) throws IOException {
         Files.createDirectories(file.getParent());
-        ByteBuffer b = ByteBuffer.allocate(44 + 2 * samples.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes()).putInt(36 + 2 * samples.length).put("WAVE".getBytes());
-        b.put("fmt ".getBytes()).putInt(16).putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate)
-                .putShort((short) 2).putShort((short) 16);
-        b.put("data".getBytes()).putInt(2 * samples.length);
-        for (float v : samples) b.putShort((short) Math.round(Math.max(-1, Math.min(1, v)) * 32767));
-        Files.write(file, b.array());
+        short[] pcm = new short[samples.length];
+        for (int i = 0; i < pcm.length; i++) pcm[i] = (short) Math.round(Math.max(-1, Math.min(1, samples[i])) * 32767);
+        TestWavs.writeMono16(file, pcm, rate);
     }
 }

@@ -1,4 +1,4 @@
-package dev.mast.train.io;
+package dev.mast.engine.io;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
