@@ -97,6 +97,7 @@ public final class TrainCommand implements Command {
                 has _background_noise_, frequency mask %d bins, time mask T/5 frames, no mixup):
                   --no-augment            switch all of it off (the options below still apply)
                   --speed PCT             play clips up to +-PCT %% faster or slower (pitch, formants and tempo)
+                  --freq-warp PCT         move formants up to +-PCT %% up or down (vocal tract length)
                   --time-shift MS         shift the waveform by up to +-MS milliseconds
                   --noise P               mix in background noise with probability P
                   --noise-snr MIN,MAX     its signal-to-noise ratio range in dB
@@ -127,7 +128,7 @@ public final class TrainCommand implements Command {
     public int run(String[] argv) throws IOException {
         Args args = new Args(name()).values("data", "task", "split-file", "keywords", "silence", "frames", "frontend",
                 "normalize", "cache", "model", "stem", "epochs", "batch", "lr", "min-lr", "warmup-epochs",
-                "weight-decay", "label-smoothing", "clip-norm", "loss", "drop-path", "time-shift", "speed", "noise",
+                "weight-decay", "label-smoothing", "clip-norm", "loss", "drop-path", "time-shift", "speed", "freq-warp", "noise",
                 "noise-snr",
                 "freq-mask", "time-mask", "mixup", "out", "resume", "seed", "threads", "data-threads",
                 "checkpoint-every").flags("all-words", "no-augment", "feature-noise").parse(argv);
@@ -211,7 +212,8 @@ public final class TrainCommand implements Command {
         return new AugmentSettings(probability(args, "mixup", a.mixupProbability()), a.mixupAlpha(), 0, timeShift,
                 noise, snr[0], snr[1], args.has("freq-mask") ? (int) nonNegative(args, "freq-mask") : a.freqMask(),
                 args.has("time-mask") ? (int) nonNegative(args, "time-mask") : a.timeMask(), featureNoise,
-                featureNoise ? 10 : 0, args.has("speed") ? nonNegative(args, "speed") / 100 : a.speedChange());
+                featureNoise ? 10 : 0, args.has("speed") ? nonNegative(args, "speed") / 100 : a.speedChange(),
+                args.has("freq-warp") ? nonNegative(args, "freq-warp") / 100 : a.frequencyWarp());
     }
 
     private int positive(Args args, String option, int fallback) {

@@ -48,6 +48,8 @@ public final class TrainDefaults {
 
     /** Speed perturbation: rates 1 ± this. */
     public static final double SPEED_CHANGE = 0;
+    /** Frequency warp: factors 1 ± this. */
+    public static final double FREQUENCY_WARP = 0;
     /** Waveform shift of up to ±100 ms. */
     public static final int TIME_SHIFT_SAMPLES = 1600;
     public static final double BACKGROUND_PROBABILITY = 0.5;
@@ -90,6 +92,6 @@ public final class TrainDefaults {
     public static AugmentSettings augment(int frames, boolean hasNoise) {
         return new AugmentSettings(MIXUP_PROBABILITY, MIXUP_ALPHA, 0, TIME_SHIFT_SAMPLES,
                 hasNoise ? BACKGROUND_PROBABILITY : 0, BACKGROUND_MIN_SNR_DB, BACKGROUND_MAX_SNR_DB, FREQ_MASK,
-                frames / 5, false, 0, SPEED_CHANGE);
+                frames / 5, false, 0, SPEED_CHANGE, FREQUENCY_WARP);
     }
 }

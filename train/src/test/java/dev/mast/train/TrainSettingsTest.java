@@ -16,7 +16,7 @@ class TrainSettingsTest {
         DataSettings d = new DataSettings("folder", Path.of("/data/set"), Path.of("/data/split.txt"),
                 List.of("yes", "no"), false, 0.1, "librosa", 100, -6.845978f, 11.130905f, Path.of("/tmp/cache"));
         OptimSettings o = new OptimSettings(12, 32, 3e-4, 1e-6, 0.5, 0.05, 0.1, 1.5, "bce", 0.1);
-        AugmentSettings a = new AugmentSettings(0.6, 10, 0, 1600, 0.3, 2.5, 17.25, 24, 20, true, 10, 0.1);
+        AugmentSettings a = new AugmentSettings(0.6, 10, 0, 1600, 0.3, 2.5, 17.25, 24, 20, true, 10, 0.1, 0.05);
         return new TrainSettings("small", 7, d, o, a, -42, 2, 3, 50);
     }
 

@@ -21,15 +21,16 @@ import java.util.Map;
  * @param featureNoise          AST's feature noise + roll (spec §1.2 step 6)
  * @param maxRoll               R of the roll range −R .. R−1 frames (AST: 10)
  * @param speedChange           δ of the speed perturbation: rates in [1 − δ, 1 + δ]; 0: off
+ * @param frequencyWarp         δ of the frequency warp: factors in [1 − δ, 1 + δ]; 0: off
  */
 public record AugmentSettings(double mixupProbability, double mixupAlpha, int cropSamples, int timeShiftSamples,
                               double backgroundProbability, double backgroundMinSnrDb, double backgroundMaxSnrDb,
                               int freqMask, int timeMask, boolean featureNoise, int maxRoll,
-                              double speedChange) {
+                              double speedChange, double frequencyWarp) {
 
     /** No augmentation at all. */
     public static AugmentSettings none() {
-        return new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0, 0);
+        return new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0);
     }
 
     /**
@@ -37,25 +38,27 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
      * noise with a ±10-frame roll; no waveform shift or background noise.
      */
     public static AugmentSettings astSpeechCommands() {
-        return new AugmentSettings(0.6, 10, 0, 0, 0, 0, 0, 48, 48, true, 10, 0);
+        return new AugmentSettings(0.6, 10, 0, 0, 0, 0, 0, 48, 48, true, 10, 0, 0);
     }
 
     /** These settings with background noise mixed in with {@code probability} at an SNR in [min, max) dB. */
     public AugmentSettings withBackgroundNoise(double probability, double minSnrDb, double maxSnrDb) {
         return new AugmentSettings(mixupProbability, mixupAlpha, cropSamples, timeShiftSamples, probability, minSnrDb,
-                maxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
+                maxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange, frequencyWarp);
     }
 
     /** These settings with a waveform time shift of up to {@code samples}. */
     public AugmentSettings withTimeShift(int samples) {
         return new AugmentSettings(mixupProbability, mixupAlpha, cropSamples, samples, backgroundProbability,
-                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
+                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange,
+                frequencyWarp);
     }
 
     /** These settings with a waveform crop window of {@code samples} (0: none). */
     public AugmentSettings withCrop(int samples) {
         return new AugmentSettings(mixupProbability, mixupAlpha, samples, timeShiftSamples, backgroundProbability,
-                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange);
+                backgroundMinSnrDb, backgroundMaxSnrDb, freqMask, timeMask, featureNoise, maxRoll, speedChange,
+                frequencyWarp);
     }
 
     /** The settings as a JSON object (a run's {@code run.json}). */
@@ -73,6 +76,7 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
         m.put("feature_noise", featureNoise);
         m.put("max_roll", maxRoll);
         m.put("speed_change", speedChange);
+        m.put("frequency_warp", frequencyWarp);
         return m;
     }
 
@@ -84,6 +88,6 @@ public record AugmentSettings(double mixupProbability, double mixupAlpha, int cr
                 f.number("background_min_snr_db"), f.number("background_max_snr_db"),
                 (int) f.integer("freq_mask", 0, Integer.MAX_VALUE), (int) f.integer("time_mask", 0, Integer.MAX_VALUE),
                 f.bool("feature_noise"), (int) f.integer("max_roll", 0, Integer.MAX_VALUE),
-                f.number("speed_change", 0));
+                f.number("speed_change", 0), f.number("frequency_warp", 0));
     }
 }

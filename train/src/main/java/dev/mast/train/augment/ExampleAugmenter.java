@@ -18,6 +18,7 @@ import java.util.random.RandomGenerator;
  *   <li>time shift — {@link RandomStream#TIME_SHIFT}</li>
  *   <li>background noise at a random SNR — {@link RandomStream#BACKGROUND_NOISE}</li>
  *   <li>front end: fbank, padded or cropped to the fixed frame count (un-normalised)</li>
+ *   <li>frequency warp — {@link RandomStream#FREQUENCY_WARP}</li>
  *   <li>SpecAugment, frequency then time mask, masked cells 0 — {@link RandomStream#SPEC_AUGMENT}</li>
  *   <li>normalisation</li>
  *   <li>feature noise and roll — {@link RandomStream#FEATURE_NOISE}</li>
@@ -86,6 +87,7 @@ public final class ExampleAugmenter {
     private final SpeedPerturbation speed;
     private final TimeShift timeShift;
     private final BackgroundNoise background;
+    private final FrequencyWarp frequencyWarp;
     private final SpecAugment specAugment;
     private final FeatureNoise featureNoise;
 
@@ -107,6 +109,7 @@ public final class ExampleAugmenter {
                 ? new BackgroundNoise(noises, settings.backgroundProbability(), settings.backgroundMinSnrDb(),
                         settings.backgroundMaxSnrDb())
                 : null;
+        this.frequencyWarp = settings.frequencyWarp() > 0 ? new FrequencyWarp(settings.frequencyWarp()) : null;
         this.specAugment = settings.freqMask() > 0 || settings.timeMask() > 0
                 ? new SpecAugment(settings.freqMask(), settings.timeMask()) : null;
         this.featureNoise = settings.featureNoise() ? new FeatureNoise(settings.maxRoll()) : null;
@@ -140,6 +143,9 @@ public final class ExampleAugmenter {
             if (timeShift != null) timeShift.apply(wave, key.generator(RandomStream.TIME_SHIFT));
             if (background != null) background.apply(wave, key.generator(RandomStream.BACKGROUND_NOISE));
             features = features(wave);
+        }
+        if (frequencyWarp != null) {
+            frequencyWarp.apply(features, frontEnd.frames(), frontEnd.bins(), key.generator(RandomStream.FREQUENCY_WARP));
         }
         if (specAugment != null) {
             specAugment.apply(features, frontEnd.frames(), frontEnd.bins(), key.generator(RandomStream.SPEC_AUGMENT));

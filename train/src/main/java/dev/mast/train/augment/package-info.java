@@ -9,6 +9,7 @@
  *   <li>{@link dev.mast.train.augment.TimeShift}: zero-filled shift of the waveform;</li>
  *   <li>{@link dev.mast.train.augment.BackgroundNoise}: a random stretch of a noise recording at a random SNR;</li>
  *   <li>the front end (fbank, pad or crop to the frame count), supplied by the caller;</li>
+ *   <li>{@link dev.mast.train.augment.FrequencyWarp}: formants moved up or down on the mel axis;</li>
  *   <li>{@link dev.mast.train.augment.SpecAugment}: one frequency then one time mask, cells set to 0 before
  *       normalisation;</li>
  *   <li>normalisation, supplied by the caller (AST: (x − mean) / (2·std));</li>
@@ -27,6 +28,7 @@
  *   <li>time shift ({@code TIME_SHIFT}): s = nextInt(−max, max + 1);</li>
  *   <li>background noise ({@code BACKGROUND_NOISE}): u = nextDouble() (add if u &lt; p); if adding, recording =
  *       nextInt(count), offset = nextInt(its length), SNR = min + (max − min)·nextDouble();</li>
+ *   <li>frequency warp ({@code FREQUENCY_WARP}): factor = 1 + δ·(2·nextDouble() − 1);</li>
  *   <li>SpecAugment ({@code SPEC_AUGMENT}): four nextFloat(): u1, u2 of the frequency mask, u1, u2 of the time mask;</li>
  *   <li>feature noise ({@code FEATURE_NOISE}): r = nextFloat(), one nextFloat() per cell in row-major (frame, bin)
  *       order, then the roll nextInt(−R, R).</li>

@@ -25,7 +25,9 @@ public enum RandomStream {
     /** The model's initial parameters (one draw of a seed at epoch 0, position 0). */
     INIT(9),
     /** Speed perturbation: the rate. */
-    SPEED(10);
+    SPEED(10),
+    /** Frequency warp: the factor. */
+    FREQUENCY_WARP(11);
 
     private final int id;
 

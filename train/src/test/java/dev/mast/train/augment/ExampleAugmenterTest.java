@@ -79,7 +79,7 @@ class ExampleAugmenterTest {
     }
 
     private static AugmentSettings everything() {
-        return new AugmentSettings(0.5, 10, 1400, 80, 0.8, 0, 20, 3, 4, true, 2, 0.1);
+        return new AugmentSettings(0.5, 10, 1400, 80, 0.8, 0, 20, 3, 4, true, 2, 0.1, 0.05);
     }
 
     private static ExampleAugmenter augmenter(AugmentSettings s) {
@@ -117,8 +117,8 @@ class ExampleAugmenterTest {
     @Test
     void switchingOneStepOffLeavesTheOthersDrawsAlone() throws Exception {
         // Without mixup and background noise, SpecAugment must still mask the same cells at the same key.
-        AugmentSettings masksOnly = new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 3, 4, false, 0, 0);
-        AugmentSettings masksAndMixup = new AugmentSettings(0.9, 10, 0, 0, 0.9, 0, 20, 3, 4, false, 0, 0);
+        AugmentSettings masksOnly = new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 3, 4, false, 0, 0, 0);
+        AugmentSettings masksAndMixup = new AugmentSettings(0.9, 10, 0, 0, 0.9, 0, 20, 3, 4, false, 0, 0, 0);
         SampleKey key = new SampleKey(5, 0, 3);
         float[] a = augmenter(masksOnly).training(key, 1).features();
         float[] b = augmenter(masksAndMixup).training(key, 1).features();
@@ -134,7 +134,7 @@ class ExampleAugmenterTest {
 
     @Test
     void mixupMixesTargetsWithTheWaveforms() throws Exception {
-        AugmentSettings alwaysMix = new AugmentSettings(1.0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0, 0);
+        AugmentSettings alwaysMix = new AugmentSettings(1.0, 10, 0, 0, 0, 0, 0, 0, 0, false, 0, 0, 0);
         ExampleAugmenter aug = augmenter(alwaysMix);
         int mixedPairs = 0;
         for (int p = 0; p < 40; p++) {

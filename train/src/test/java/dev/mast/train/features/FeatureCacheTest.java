@@ -94,7 +94,7 @@ class FeatureCacheTest {
         FbankFrontEnd fe = new FbankFrontEnd(AudioFrontEnd.Kind.KALDI, SyntheticKws.FRAMES);
         FeatureNormalization norm = new FeatureNormalization(-6f, 10f);
         // SpecAugment and feature noise act on the (cached) features; no waveform step is on
-        AugmentSettings a = new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 20, 10, true, 5, 0);
+        AugmentSettings a = new AugmentSettings(0, 10, 0, 0, 0, 0, 0, 20, 10, true, 5, 0, 0);
         ExampleAugmenter plain = new ExampleAugmenter(a, List.of(), new DatasetClips(root, list, 2, null), fe, norm);
         FeatureCache cache = new FeatureCache(dir.resolve("cache"));
         ExampleAugmenter cached = new ExampleAugmenter(a, List.of(), new DatasetClips(root, list, 2, cache), fe, norm);
