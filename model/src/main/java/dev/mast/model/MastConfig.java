@@ -93,11 +93,10 @@ public final class MastConfig implements ModelConfig {
             case "small" -> sized(name, new int[] {1, 2, 11, 2}, 96, 1, true, lape, 527, 1024);
             case "base" -> sized(name, new int[] {2, 3, 16, 3}, 96, 1, true, lape, 527, 1024);
             case "large" -> sized(name, new int[] {2, 6, 36, 4}, 144, 2, false, lape, 527, 1024);
-            case "mini" -> sized(name, new int[] {1, 1, 3, 1}, 48, 1, true, lape, 35, 98);
             case "micro" -> sized(name, new int[] {1, 1, 1, 1}, 32, 1, true, new int[] {7, 4, 3}, 35, 128);
             case "micro16" -> sized(name, new int[] {1, 1, 1, 1}, 32, 1, true, lape, 35, 128);
             default -> throw new IllegalArgumentException("unknown MAST size '" + name
-                    + "' (expected tiny, small, base, large, mini, micro or micro16)");
+                    + "' (expected tiny, small, base, large, micro or micro16)");
         };
     }
 

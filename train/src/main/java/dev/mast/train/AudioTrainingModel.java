@@ -40,7 +40,7 @@ public final class AudioTrainingModel implements TrainingModel {
     }
 
     /** The model names {@link #create} accepts. */
-    public static final String NAMES = "tiny, small, base, large, mini, micro, micro16 (MAST), ast-tiny, ast-small, ast-base";
+    public static final String NAMES = "tiny, small, base, large, micro, micro16 (MAST), ast-tiny, ast-small, ast-base";
 
     /** Fails with an IllegalArgumentException naming the known sizes unless {@code name} is one of {@link #NAMES}. */
     public static void checkName(String name) {
