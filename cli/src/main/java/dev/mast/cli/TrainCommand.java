@@ -93,8 +93,9 @@ public final class TrainCommand implements Command {
                   --drop-path R           stochastic depth: the last block skips its residual branches with
                                           probability R, earlier blocks less (default %s)
 
-                Augmentation (defaults: speed +-%s %%, time shift %d ms, background noise %s at %s..%s dB SNR when the data set
-                has _background_noise_, frequency mask %d bins, time mask T/5 frames, no mixup):
+                Augmentation (defaults: speed +-%s %%, frequency warp +-%s %%, time shift %d ms, background noise %s
+                at %s..%s dB SNR when the data set has _background_noise_, frequency mask %d bins, time mask
+                5T/16 frames, no mixup):
                   --no-augment            switch all of it off (the options below still apply)
                   --speed PCT             play clips up to +-PCT %% faster or slower (pitch, formants and tempo)
                   --freq-warp PCT         move formants up to +-PCT %% up or down (vocal tract length)
@@ -118,7 +119,7 @@ public final class TrainCommand implements Command {
                 TrainDefaults.MODEL, TrainDefaults.STEM, TrainDefaults.EPOCHS, TrainDefaults.BATCH, TrainDefaults.LR,
                 TrainDefaults.MIN_LR, TrainDefaults.WARMUP_EPOCHS, TrainDefaults.WEIGHT_DECAY,
                 TrainDefaults.LABEL_SMOOTHING, TrainDefaults.CLIP_NORM, TrainDefaults.DROP_PATH,
-                TrainDefaults.SPEED_CHANGE * 100, TrainDefaults.TIME_SHIFT_SAMPLES / 16,
+                TrainDefaults.SPEED_CHANGE * 100, TrainDefaults.FREQUENCY_WARP * 100, TrainDefaults.TIME_SHIFT_SAMPLES / 16,
                 TrainDefaults.BACKGROUND_PROBABILITY, TrainDefaults.BACKGROUND_MIN_SNR_DB,
                 TrainDefaults.BACKGROUND_MAX_SNR_DB, TrainDefaults.FREQ_MASK, TrainDefaults.SEED,
                 TrainDefaults.DATA_THREADS, TrainDefaults.CHECKPOINT_EVERY);

@@ -1,5 +1,6 @@
 package dev.mast.cli;
 
+import dev.mast.cli.CommandRunner.Result;
 import dev.mast.audio.TestWavs;
 import dev.mast.audio.features.LogMel;
 import dev.mast.engine.io.Json;
@@ -25,9 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,20 +53,8 @@ class ClassifyCommandsTest {
     /** Embeddings of the generated files by the original in-memory model, on the model file's features. */
     static float[][] referenceEmbeddings;
 
-    record Result(int code, String out, String err) {}
-
     static Result run(String... argv) {
-        PrintStream oldOut = System.out, oldErr = System.err;
-        ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-        try {
-            int code = Main.run(argv);
-            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-        } finally {
-            System.setOut(oldOut);
-            System.setErr(oldErr);
-        }
+        return CommandRunner.run(argv);
     }
 
     @BeforeAll
