@@ -159,6 +159,21 @@ class Mast:
         return self.lin(self.ln(x.mean(1), "mlp_head.0", 1e-5), "mlp_head.1")
 
 
+def timed(run, warmup, iterations):
+    """Milliseconds of each of `iterations` calls of run(), after `warmup` untimed ones."""
+    ms = []
+    for i in range(warmup + iterations):
+        t0 = time.perf_counter()
+        run()
+        if i >= warmup:
+            ms.append((time.perf_counter() - t0) * 1e3)
+    return ms
+
+
+def summary(ms):
+    return f"median {statistics.median(ms):.2f} ms (min {min(ms):.2f}, max {max(ms):.2f}, {len(ms)} runs)"
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="tiny", choices=sorted(PRESETS))
@@ -185,16 +200,10 @@ def main():
             model = Mast(random_params(args.model, stem, frames, 527), args.model, stem)
             for batch in map(int, args.batch.split(",")):
                 x = torch.randn(batch, frames, 128, generator=torch.Generator().manual_seed(7))
-                ms = []
                 with torch.no_grad():
-                    for i in range(args.warmup + args.iterations):
-                        t0 = time.perf_counter()
-                        model(x)
-                        if i >= args.warmup:
-                            ms.append((time.perf_counter() - t0) * 1e3)
+                    ms = timed(lambda: model(x), args.warmup, args.iterations)
                 print(f"pytorch {torch.__version__} {args.model} stem {stem}x{stem} T={frames} B={batch} "
-                      f"threads={args.threads}: median {statistics.median(ms):.2f} ms (min {min(ms):.2f}, "
-                      f"max {max(ms):.2f}, {len(ms)} runs)", flush=True)
+                      f"threads={args.threads}: {summary(ms)}", flush=True)
 
 
 if __name__ == "__main__":

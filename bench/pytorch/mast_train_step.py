@@ -8,12 +8,12 @@ shapes, same random weights).
     OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 /usr/bin/python3 mast_train_step.py --threads 1 [--model tiny]
         [--stem 7] [--frames 128] [--batch 8] [--classes 35] [--warmup 2] [--iterations 7]
 """
-import argparse, statistics, time
+import argparse
 
 import torch
 import torch.nn.functional as F
 
-from mast_forward import PRESETS, Mast, random_params
+from mast_forward import PRESETS, Mast, random_params, summary, timed
 
 
 def main():
@@ -36,18 +36,14 @@ def main():
     g = torch.Generator().manual_seed(7)
     x = torch.randn(args.batch, args.frames, 128, generator=g)
     y = torch.randint(0, args.classes, (args.batch,), generator=g)
-    ms = []
-    for i in range(args.warmup + args.iterations):
-        t0 = time.perf_counter()
+    def step():
         opt.zero_grad(set_to_none=False)
         F.cross_entropy(model(x), y).backward()
         opt.step()
-        if i >= args.warmup:
-            ms.append((time.perf_counter() - t0) * 1e3)
-    print(f"pytorch {torch.__version__} train step {args.model} stem {args.stem}x{args.stem} T={args.frames} "
-          f"B={args.batch} threads={args.threads}: median {statistics.median(ms):.2f} ms (min {min(ms):.2f}, "
-          f"max {max(ms):.2f}, {len(ms)} runs)", flush=True)
 
+    ms = timed(step, args.warmup, args.iterations)
+    print(f"pytorch {torch.__version__} train step {args.model} stem {args.stem}x{args.stem} T={args.frames} "
+          f"B={args.batch} threads={args.threads}: {summary(ms)}", flush=True)
 
 if __name__ == "__main__":
     main()
