@@ -12,12 +12,14 @@ import java.util.Map;
  *
  * <pre>
  * mast bench forward [--model tiny] [--frames 128] [--batch 1] [--threads 1] [--stem 16] [--backend java|onednn]
- *                    [--warmup 3] [--warmup-seconds 2] [--iterations 10] [--json]
+ *                    [--warmup 3] [--warmup-seconds 12] [--iterations 10] [--json]
  * </pre>
  * Without {@code --backend}, the default choice of {@link Backends} (oneDNN when it loads); the report names the
  * backend that ran. Warm-up runs at least {@code --warmup} passes and at least {@code --warmup-seconds}, so that
  * the JIT compiler has finished with the Java code on the path (its threads would otherwise compete with the
- * measured passes for the cores).
+ * measured passes for the cores). Small inputs on two threads need the long default: measured here, MAST-tiny
+ * (16×16 stem, T = 128, B = 1) on the Java backend gave a median of 29-46 ms after 2 s of warm-up and 5.3 ms after
+ * 15 s (one thread: 7.3 ms), because the code the second thread runs reaches the optimising compiler late.
  * Prints one line (or, with {@code --json}, one JSON object with {@code median_ms}, {@code min_ms}, {@code max_ms}
  * and the scenario). Timings on a shared machine are noisy: compare medians of repeated runs.
  */
@@ -26,7 +28,7 @@ public final class ForwardReport {
             + " [--frames N] [--batch N] [--threads N] [--stem 7|16] [--backend java|onednn] [--warmup N]"
             + " [--warmup-seconds S] [--iterations N] [--json]";
     private static final Map<String, String> DEFAULTS = Map.of("model", "tiny", "frames", "128", "batch", "1",
-            "threads", "1", "stem", "16", "backend", "", "warmup", "3", "warmup-seconds", "2", "iterations", "10");
+            "threads", "1", "stem", "16", "backend", "", "warmup", "3", "warmup-seconds", "12", "iterations", "10");
     private static final List<String> INTEGERS = List.of("frames", "batch", "threads", "stem", "warmup",
             "warmup-seconds", "iterations");
 
