@@ -155,10 +155,11 @@ public final class KernelReport {
             Tensor w = RandomTensors.allocate(arena, seed++, g.n(), g.k());
             Tensor bias = RandomTensors.allocate(arena, seed++, g.n()), y = arena.allocate(g.m(), g.n());
             PackedLinear layer = new PackedLinear(w, bias, arena.arena());
+            Tensor wt = w.transpose(0, 1);
             cases.add(new Case("linear", g.shape(), g.layer(), g.flops(),
                     (double) g.m() * g.k() + (double) g.n() * g.k() + (double) g.m() * g.n(),
                     pool -> layer.forward(pool, x, y, Epilogue.NONE),
-                    () -> blas.sgemm(x, w.transpose(0, 1), y, 1f, 0f)));
+                    () -> blas.sgemm(x, wt, y, 1f, 0f)));
         }
         for (MastShapes.Gemm g : MastShapes.LINEAR.subList(MastShapes.LINEAR.size() - 2, MastShapes.LINEAR.size())) {
             Tensor a = RandomTensors.allocate(arena, seed++, g.m(), g.k());
@@ -178,13 +179,14 @@ public final class KernelReport {
         Tensor q = RandomTensors.allocate(arena, seed, nq, 3, h, hd).select(1, 0).permute(1, 0, 2);
         Tensor kv = RandomTensors.allocate(arena, seed + 1, nk, 2, h, hd);
         Tensor k = kv.select(1, 0).permute(1, 0, 2), v = kv.select(1, 1).permute(1, 0, 2);
+        Tensor kt = k.transpose(-2, -1);
         Tensor scores = arena.allocate(h, nq, nk), z = arena.allocate(h, nq, hd);
         float scale = (float) (1 / Math.sqrt(hd));
         double flops = 2.0 * h * nq * nk * hd;
         String where = at.layer() + ", " + h + (h == 1 ? " head" : " heads");
         cases.add(new Case("q·kᵀ", h + "x" + nq + "x" + hd + "x" + nk, where, flops,
                 (double) h * (nq * hd + nk * hd + nq * nk),
-                pool -> Sgemm.matmul(pool, q, k.transpose(-2, -1), scores, scale, false),
+                pool -> Sgemm.matmul(pool, q, kt, scores, scale, false),
                 () -> {
                     for (int i = 0; i < h; i++) {
                         blas.sgemm(q.select(0, i), k.select(0, i).transpose(0, 1), scores.select(0, i), scale, 0f);
