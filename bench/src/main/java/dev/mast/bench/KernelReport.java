@@ -110,7 +110,7 @@ public final class KernelReport {
                 peakPerCore = FmaPeak.gflops(single, stopwatch);
             }
             for (EnginePool pool : pools) {
-                double peak = FmaPeak.gflops(pool, stopwatch);
+                double peak = pool.threads() == 1 ? peakPerCore : FmaPeak.gflops(pool, stopwatch);
                 emit("fma-peak", FmaPeak.CHAINS + " chains", FmaPeak.vectorBits() + "-bit FMA", pool.threads(),
                         peak, Double.NaN, Double.NaN, false);
                 if (!options.json() && pool.threads() > 1 && peak < 0.9 * pool.threads() * peakPerCore) {
