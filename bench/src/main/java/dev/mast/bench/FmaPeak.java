@@ -34,7 +34,7 @@ public class FmaPeak {
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     /** Independent accumulators: 12 fit AVX2's 16 registers with the two operands, and exceed latency × pipes. */
     static final int CHAINS = 12;
-    private static final long STEPS_PER_CALL = 1 << 20;
+    static final long STEPS_PER_CALL = 1 << 20;
 
     /** GFLOP done by one {@link #run} call. */
     static double gflopPerCall() {
