@@ -4,6 +4,7 @@ import dev.mast.engine.tensor.Tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.mast.jextract.dnnl.dnnl_h.DNNL_ARG_WEIGHTS;
@@ -53,8 +54,16 @@ final class Plan implements AutoCloseable {
         }
     }
 
-    /** A primitive and the buffer of each of its arguments: a tensor (>= 0), a staging buffer (< -1), a constant. */
-    private record Step(Primitive primitive, int[] sources, MemorySegment[] constants) {}
+    /**
+     * A primitive and the buffer of each of its arguments: a tensor (>= 0), a staging buffer (< -1), a constant.
+     * {@code buffers} is the argument array {@link #run} fills, reused at every call (plans run under the engine's
+     * lock) and cleared after it.
+     */
+    private record Step(Primitive primitive, int[] sources, MemorySegment[] constants, MemorySegment[] buffers) {
+        Step(Primitive primitive, int[] sources, MemorySegment[] constants) {
+            this(primitive, sources, constants, new MemorySegment[sources.length]);
+        }
+    }
 
     private final List<Step> steps;
     private final long[] stagingOffsets;
@@ -212,7 +221,7 @@ final class Plan implements AutoCloseable {
     void run(MemorySegment stream, MemorySegment[] tensors, MemorySegment scratch) {
         MemorySegment scratchpad = scratch.asSlice(0, scratchpadBytes);
         for (Step step : steps) {
-            MemorySegment[] buffers = new MemorySegment[step.sources.length];
+            MemorySegment[] buffers = step.buffers;
             for (int j = 0; j < buffers.length; j++) {
                 int s = step.sources[j];
                 if (s >= 0) {
@@ -224,6 +233,7 @@ final class Plan implements AutoCloseable {
                 }
             }
             step.primitive.execute(stream, buffers, scratchpad);
+            Arrays.fill(buffers, null); // hold no caller memory between calls
         }
     }
 
