@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * MAST forward latency (issue 4's table): tiny with random weights, both stems, T = 128 and 1024 frames, batch 1
  * and 8, 1 and 2 threads, on each backend (Java kernels, oneDNN). Milliseconds per batch; the workspace is reused,
- * so this is the steady state. One backend: {@code -p backend=onednn}.
+ * so this is the steady state (twelve seconds of warm-up: small inputs on two threads need that long for the JIT).
+ * One backend: {@code -p backend=onednn}.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Benchmark)

@@ -61,8 +61,7 @@ public final class ForwardReport {
         String ran;
         try (ForwardSetup setup = new ForwardSetup(opts.get("model"), stem, frames, batch, threads, backend)) {
             ran = setup.backendName();
-            long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
-            for (int i = 0; i < warmup + 1 || System.nanoTime() < warmupEnd; i++) setup.run(); // sizes the workspace
+            Latency.warmUp(warmup, warmupSeconds, setup::run);
             latency = Latency.measure(iterations, setup::run);
         } catch (IllegalArgumentException e) {
             return opts.usage(e.getMessage());

@@ -13,6 +13,16 @@ import java.util.Map;
  * @param maxMs    slowest run
  */
 record Latency(int runs, double medianMs, double minMs, double maxMs) {
+    /**
+     * Runs {@code op} at least {@code passes} + 1 times (the first call sizes workspaces) and for at least
+     * {@code seconds}, so that the JIT compiler is done with the code on the path before timing starts: small inputs
+     * on two threads were still speeding up after several seconds.
+     */
+    static void warmUp(int passes, int seconds, Runnable op) {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        for (int i = 0; i < passes + 1 || System.nanoTime() < end; i++) op.run();
+    }
+
     /** Times {@code runs} calls of {@code op}, one after the other (warm up before). */
     static Latency measure(int runs, Runnable op) {
         double[] ms = new double[runs];

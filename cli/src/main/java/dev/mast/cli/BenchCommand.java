@@ -15,14 +15,15 @@ public final class BenchCommand implements Command {
             new BenchKernelsCommand(),
             new BenchReportCommand("forward", "median forward latency of a MAST/AST model", """
                     Usage: mast bench forward [--model tiny|small|base|large|micro|micro16] [--frames N] [--batch N]
-                                              [--threads N] [--stem 7|16] [--backend java] [--warmup N]
-                                              [--iterations N] [--json]
+                                              [--threads N] [--stem 7|16] [--backend java|onednn] [--warmup N]
+                                              [--warmup-seconds S] [--iterations N] [--json]
 
                     Median latency of one forward pass of a randomly initialised model (JSON field median_ms).
                     """, ForwardReport::run),
             new BenchReportCommand("train", "median training-step latency (forward + backward + AdamW)", """
                     Usage: mast bench train [--model tiny] [--batch N] [--frames N] [--threads N] [--stem 7|16]
-                                            [--classes N] [--warmup N] [--iterations N] [--json]
+                                            [--classes N] [--warmup N] [--warmup-seconds S] [--iterations N]
+                                            [--json]
 
                     Median latency of one training step, forward + backward + AdamW (JSON field median_ms).
                     """, TrainReport::run),
