@@ -4,6 +4,8 @@ import dev.mast.engine.kernel.Gelu;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.Param;
 
 /**
@@ -37,6 +39,15 @@ public class GeluBenchmark extends KernelBenchmark {
     public void backward(WorkCounters work) {
         Gelu.backward(pool, x, dy, dx);
         work.add(12 * n, 0);
+    }
+
+    /**
+     * Fresh input for the in-place run: applied to its own output again and again, GELU drives the negative half
+     * towards zero and into subnormal floats, which would time the wrong data.
+     */
+    @Setup(Level.Invocation)
+    public void refreshInPlaceInput() {
+        y.copyFrom(x);
     }
 
     /** The GEMM epilogue form: one in-place run on the calling thread (threads does not apply). */
