@@ -16,7 +16,7 @@ import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
 import dev.mast.engine.tensor.Workspace;
-import dev.mast.nativelib.NativeLibraryUnavailableException;
+import dev.mast.nativelib.NativeUnavailableException;
 import dev.mast.nativelib.OpenBlas;
 
 import java.io.PrintStream;
@@ -77,7 +77,7 @@ public final class KernelReport {
         String missing = null;
         try {
             loaded = OpenBlas.load();
-        } catch (NativeLibraryUnavailableException e) {
+        } catch (NativeUnavailableException e) {
             missing = e.getMessage();
         }
         this.blas = loaded;

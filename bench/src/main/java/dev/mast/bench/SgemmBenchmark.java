@@ -6,6 +6,7 @@ import dev.mast.engine.kernel.Sgemm;
 import dev.mast.engine.parallel.EnginePool;
 import dev.mast.engine.tensor.Tensor;
 import dev.mast.engine.tensor.TensorArena;
+import dev.mast.nativelib.NativeUnavailableException;
 import dev.mast.nativelib.OpenBlas;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -72,7 +73,7 @@ public class SgemmBenchmark {
     }
 
     @Setup(Level.Trial)
-    public void setUp() {
+    public void setUp() throws NativeUnavailableException {
         int[] mkn = BenchData.dims(shape);
         int m = mkn[0], k = mkn[1], n = mkn[2];
         gflopPerCall = 2.0 * m * n * k * 1e-9;

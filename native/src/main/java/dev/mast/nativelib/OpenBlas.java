@@ -42,57 +42,57 @@ public final class OpenBlas {
     /**
      * The loaded library (loaded on first call).
      *
-     * @throws NativeLibraryUnavailableException with a one-line reason when OpenBLAS is missing or unusable
+     * @throws NativeUnavailableException with a one-line reason when OpenBLAS is missing or unusable
      */
-    public static synchronized OpenBlas load() {
+    public static synchronized OpenBlas load() throws NativeUnavailableException {
         if (instance != null) return instance;
         if (failure == null) {
             try {
                 instance = open(locate());
                 return instance;
-            } catch (NativeLibraryUnavailableException e) {
+            } catch (NativeUnavailableException e) {
                 failure = e.getMessage();
             }
         }
-        throw new NativeLibraryUnavailableException(failure);
+        throw new NativeUnavailableException(failure);
     }
 
     /** The loaded library, or empty when it cannot be loaded ({@link #load()} says why). */
     public static Optional<OpenBlas> tryLoad() {
         try {
             return Optional.of(load());
-        } catch (NativeLibraryUnavailableException e) {
+        } catch (NativeUnavailableException e) {
             return Optional.empty();
         }
     }
 
-    static Path locate() {
+    static Path locate() throws NativeUnavailableException {
         String override = System.getenv("MAST_OPENBLAS");
         if (override != null && !override.isBlank()) {
             Path p = Path.of(override);
             if (!Files.isRegularFile(p)) {
-                throw new NativeLibraryUnavailableException("OpenBLAS: MAST_OPENBLAS names " + p
+                throw new NativeUnavailableException("OpenBLAS: MAST_OPENBLAS names " + p
                         + ", which is not a file");
             }
             return p;
         }
-        return SystemLibrary.find(SONAME, SUBFOLDERS).orElseThrow(() -> new NativeLibraryUnavailableException(
+        return SystemLibrary.find(SONAME, SUBFOLDERS).orElseThrow(() -> new NativeUnavailableException(
                 "OpenBLAS not found: no " + SONAME + " in the linker's folders (LD_LIBRARY_PATH, /etc/ld.so.conf, /usr/lib/"
                         + SystemLibrary.multiarchTriplet() + "); install the Debian package libopenblas0-pthread"
                         + " (scripts/install-deps.sh) or set MAST_OPENBLAS to the library file"));
     }
 
     @SuppressWarnings("restricted") // loading a native library is what this class is for
-    static OpenBlas open(Path path) {
+    static OpenBlas open(Path path) throws NativeUnavailableException {
         try {
             SymbolLookup lookup = SymbolLookup.libraryLookup(path, Arena.global());
             if (lookup.find("cblas_sgemm").isEmpty() || lookup.find("openblas_set_num_threads").isEmpty()) {
-                throw new NativeLibraryUnavailableException("OpenBLAS: " + path
+                throw new NativeUnavailableException("OpenBLAS: " + path
                         + " has no cblas_sgemm/openblas_set_num_threads; is it OpenBLAS?");
             }
             System.load(path.toAbsolutePath().toString());
         } catch (IllegalArgumentException | UnsatisfiedLinkError e) {
-            throw new NativeLibraryUnavailableException("OpenBLAS: cannot load " + path + ": " + e.getMessage());
+            throw new NativeUnavailableException("OpenBLAS: cannot load " + path + ": " + e.getMessage());
         }
         return new OpenBlas(path);
     }

@@ -85,7 +85,7 @@ class OpenBlasTest {
     @Test
     void missingLibraryGivesOneClearLine() {
         assertTrue(SystemLibrary.find("libdoes-not-exist.so.7", List.of("openblas-pthread")).isEmpty());
-        var e = assertThrows(NativeLibraryUnavailableException.class,
+        var e = assertThrows(NativeUnavailableException.class,
                 () -> OpenBlas.open(Path.of("/nonexistent/libopenblas.so.0")));
         assertTrue(e.getMessage().startsWith("OpenBLAS: cannot load /nonexistent/libopenblas.so.0"), e.getMessage());
         assertFalse(e.getMessage().contains("\n"), e.getMessage());
