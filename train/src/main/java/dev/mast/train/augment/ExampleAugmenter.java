@@ -109,7 +109,8 @@ public final class ExampleAugmenter {
                 ? new BackgroundNoise(noises, settings.backgroundProbability(), settings.backgroundMinSnrDb(),
                         settings.backgroundMaxSnrDb())
                 : null;
-        this.frequencyWarp = settings.frequencyWarp() > 0 ? new FrequencyWarp(settings.frequencyWarp()) : null;
+        this.frequencyWarp = settings.frequencyWarp() > 0
+                ? new FrequencyWarp(settings.frequencyWarp(), frontEnd.bins()) : null;
         this.specAugment = settings.freqMask() > 0 || settings.timeMask() > 0
                 ? new SpecAugment(settings.freqMask(), settings.timeMask()) : null;
         this.featureNoise = settings.featureNoise() ? new FeatureNoise(settings.maxRoll()) : null;
@@ -145,7 +146,7 @@ public final class ExampleAugmenter {
             features = features(wave);
         }
         if (frequencyWarp != null) {
-            frequencyWarp.apply(features, frontEnd.frames(), frontEnd.bins(), key.generator(RandomStream.FREQUENCY_WARP));
+            frequencyWarp.apply(features, frontEnd.frames(), key.generator(RandomStream.FREQUENCY_WARP));
         }
         if (specAugment != null) {
             specAugment.apply(features, frontEnd.frames(), frontEnd.bins(), key.generator(RandomStream.SPEC_AUGMENT));

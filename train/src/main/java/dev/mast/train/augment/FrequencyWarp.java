@@ -20,33 +20,43 @@ public final class FrequencyWarp {
     public static final double LOW_HZ = 20, HIGH_HZ = 8000;
 
     private final double maxChange;
+    /** The bins' centre frequencies in Hz: the part of the warp's index table that does not depend on α. */
+    private final double[] centresHz;
 
-    /** @param maxChange δ, the largest relative change of frequency, in [0, 0.5] */
-    public FrequencyWarp(double maxChange) {
+    /**
+     * @param maxChange δ, the largest relative change of frequency, in [0, 0.5]
+     * @param bins      mel bins of the features this warps (at least 2)
+     */
+    public FrequencyWarp(double maxChange, int bins) {
         if (!(maxChange >= 0 && maxChange <= 0.5)) {
             throw new IllegalArgumentException("frequency warp must be in [0, 0.5], got " + maxChange);
         }
         this.maxChange = maxChange;
+        this.centresHz = centresHz(bins);
     }
 
     /** Draws α = 1 + δ·(2·nextDouble() − 1) and warps the row-major (frames, bins) {@code features} in place. */
-    public void apply(float[] features, int frames, int bins, RandomGenerator rng) {
+    public void apply(float[] features, int frames, RandomGenerator rng) {
         double alpha = 1 + maxChange * (2 * rng.nextDouble() - 1);
-        warp(features, frames, bins, alpha);
+        warp(features, frames, centresHz, alpha);
     }
 
-    /** Warps {@code features} in place by the factor {@code alpha}. */
+    /** Warps the row-major (frames, bins) {@code features} in place by the factor {@code alpha}. */
     public static void warp(float[] features, int frames, int bins, double alpha) {
+        warp(features, frames, centresHz(bins), alpha);
+    }
+
+    private static void warp(float[] features, int frames, double[] centresHz, double alpha) {
+        int bins = centresHz.length;
         if (features.length != frames * bins) {
             throw new IllegalArgumentException(features.length + " values for " + frames + " x " + bins + " features");
         }
         if (!(alpha > 0)) throw new IllegalArgumentException("warp factor must be positive, got " + alpha);
-        double melLow = mel(LOW_HZ), delta = (mel(HIGH_HZ) - melLow) / (bins + 1);
+        double melLow = mel(LOW_HZ), delta = melStep(bins);
         int[] left = new int[bins];
         float[] frac = new float[bins];
         for (int b = 0; b < bins; b++) {
-            double centreHz = inverseMel(melLow + (b + 1) * delta);
-            double p = (mel(centreHz / alpha) - melLow) / delta - 1;
+            double p = (mel(centresHz[b] / alpha) - melLow) / delta - 1;
             p = Math.max(0, Math.min(bins - 1, p));
             left[b] = Math.min((int) p, bins - 2);
             frac[b] = (float) (p - left[b]);
@@ -59,6 +69,18 @@ public final class FrequencyWarp {
                 features[t * bins + b] = a + frac[b] * (c - a);
             }
         }
+    }
+
+    private static double[] centresHz(int bins) {
+        if (bins < 2) throw new IllegalArgumentException("frequency warp needs at least 2 bins, got " + bins);
+        double melLow = mel(LOW_HZ), delta = melStep(bins);
+        double[] hz = new double[bins];
+        for (int b = 0; b < bins; b++) hz[b] = inverseMel(melLow + (b + 1) * delta);
+        return hz;
+    }
+
+    private static double melStep(int bins) {
+        return (mel(HIGH_HZ) - mel(LOW_HZ)) / (bins + 1);
     }
 
     static double mel(double hz) {

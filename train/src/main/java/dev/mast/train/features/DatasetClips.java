@@ -43,17 +43,9 @@ public final class DatasetClips implements ExampleAugmenter.ClipSource {
         return clips.size();
     }
 
-    public Clip clip(int i) {
-        return clips.get(i);
-    }
-
     /** The audio file of clip {@code i}. */
     public Path file(int i) {
         return root.resolve(clips.get(i).path());
-    }
-
-    public int classes() {
-        return oneHot.length;
     }
 
     @Override

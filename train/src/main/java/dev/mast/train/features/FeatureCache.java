@@ -55,10 +55,6 @@ public final class FeatureCache {
         this.dir = dir;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     /**
      * The features of {@code clip} of audio file {@code file} through {@code frontEnd} (which must have a cache key):
      * from the cache, or from {@code computation}, whose result is then stored. Returns a new array.

@@ -64,15 +64,15 @@ class FrequencyWarpTest {
 
     @Test
     void drawsTheFactorFromTheRange() {
-        FrequencyWarp warp = new FrequencyWarp(0.1);
+        FrequencyWarp warp = new FrequencyWarp(0.1, BINS);
         for (int k = 0; k < 20; k++) {
             double alpha = 1 + 0.1 * (2 * new SplittableRandom(k).nextDouble() - 1);
             float[] expected = frequencyRows(), actual = frequencyRows();
             FrequencyWarp.warp(expected, FRAMES, BINS, alpha);
-            warp.apply(actual, FRAMES, BINS, new SplittableRandom(k));
+            warp.apply(actual, FRAMES, new SplittableRandom(k));
             assertArrayEquals(expected, actual);
         }
-        assertThrows(IllegalArgumentException.class, () -> new FrequencyWarp(0.6));
+        assertThrows(IllegalArgumentException.class, () -> new FrequencyWarp(0.6, BINS));
         assertThrows(IllegalArgumentException.class, () -> FrequencyWarp.warp(new float[5], 2, 3, 1.1));
     }
 }
