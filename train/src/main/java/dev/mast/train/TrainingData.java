@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HexFormat;
@@ -124,12 +123,7 @@ public final class TrainingData {
      * listing as the run it continues.
      */
     public String fingerprint() {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK lacks SHA-256", e);
-        }
+        MessageDigest md = FeatureCache.sha256();
         StringBuilder b = new StringBuilder(String.join("\n", dataset.classes())).append('\n');
         for (Split split : Split.values()) {
             b.append(split.label()).append('\n');

@@ -103,7 +103,8 @@ public final class FeatureCache {
         return md.digest();
     }
 
-    private static MessageDigest sha256() {
+    /** A new SHA-256 digest (the cache keys' hash, also used to fingerprint a data set's listing). */
+    public static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
